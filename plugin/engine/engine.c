@@ -1,0 +1,278 @@
+/* engine.c — the packet path behind walletwatch.h:
+ *
+ *   frame → decode → (fragment → libnids defrag →) flow → TCP reassembly
+ *         → app layer → EVE
+ *
+ * Time is packet time: flows expire as the capture's clock advances, so an
+ * offline run gives the same events however fast it runs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app/app.h"
+#include "../decode/decode.h"
+#include "../output/eve.h"
+#include "../stream/flow.h"
+#include "../stream/stream-nids.h"
+#include "../util/conf.h"
+#include "../util/counters.h"
+#include "../util/log.h"
+
+#define WW_VERSION "0.1.0"
+
+struct ww_engine {
+    ww_config *cfg;
+    struct wlog log;
+    struct eve eve;
+    uint64_t ctr[CTR_COUNT];
+    struct flow_table *flows;
+    struct stream *stream;
+    ww_stream_cb stream_cb;
+    void *user;
+    struct timeval now;          /* latest packet (or tick) time */
+    time_t expired_at;           /* second of the last timeout sweep */
+    time_t wall_start;
+    /* anomaly rate limit: events logged in the current second, per counter */
+    time_t anomaly_sec[CTR_COUNT];
+    uint32_t anomaly_count[CTR_COUNT];
+};
+
+WW_EXPORT const char *ww_version(void)
+{
+    return WW_VERSION;
+}
+
+WW_EXPORT const char *ww_strerror(int err)
+{
+    switch (err) {
+    case WW_OK:
+        return "success";
+#define WW_ERR_TEXT(name, text)                                                                    \
+    case WW_E_##name:                                                                              \
+        return text;
+        WW_ERRNO_MAP(WW_ERR_TEXT)
+#undef WW_ERR_TEXT
+    default:
+        return "unknown error";
+    }
+}
+
+/* ---- anomalies ------------------------------------------------------------ */
+
+/* At most anomaly.rate-limit events per name per second of capture time. */
+static bool anomaly_allowed(ww_engine *eng, enum counter c)
+{
+    if (eng->anomaly_sec[c] != eng->now.tv_sec) {
+        eng->anomaly_sec[c] = eng->now.tv_sec;
+        eng->anomaly_count[c] = 0;
+    }
+    return eng->anomaly_count[c]++ < conf_num(eng->cfg, CONF_ANOMALY_RATE);
+}
+
+static void log_decode_events(ww_engine *eng, const struct pkt *p, const struct flow *f)
+{
+    for (uint8_t i = 0; i < p->event_count; i++) {
+        enum decode_event ev = p->events[i];
+        if (anomaly_allowed(eng, CTR_OF_DECODE_EVENT(ev)))
+            eve_log_anomaly(&eng->eve, p, f, "decode", decode_event_name(ev));
+    }
+}
+
+/* ---- callbacks from the stream glue and the flow table ----------------------- */
+
+static void on_stream_data(void *user, struct flow *f, enum flow_dir dir, const uint8_t *data,
+                           size_t len, bool gap)
+{
+    ww_engine *eng = user;
+    if (eng->stream_cb)
+        eng->stream_cb(f->flow_id, dir == DIR_TOCLIENT, data, len, gap, eng->user);
+    app_on_data(NULL, f, dir, data, len, gap);
+}
+
+static void on_stream_event(void *user, struct flow *f, enum stream_event ev)
+{
+    ww_engine *eng = user;
+    enum counter c = CTR_OF_STREAM_EVENT(ev);
+    eng->ctr[c]++;
+    if (anomaly_allowed(eng, c))
+        eve_log_anomaly(&eng->eve, NULL, f, "stream", stream_event_name(ev));
+}
+
+static struct flow *on_datagram(void *user, struct pkt *p)
+{
+    ww_engine *eng = user;
+    enum flow_dir dir;
+    struct flow *f = flow_lookup(eng->flows, p, &dir);
+    if (f)
+        flow_update(eng->flows, f, dir, p);
+    return f;
+}
+
+static void on_flow_end(struct flow *f, void *user)
+{
+    ww_engine *eng = user;
+    stream_flow_end(eng->stream, f);
+    app_on_flow_end(f);
+    eve_log_flow(&eng->eve, f);
+}
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+static int engine_init_parts(ww_engine *eng)
+{
+    const ww_config *c = eng->cfg;
+    struct flow_config fc = {
+        .memcap = conf_num(c, CONF_FLOW_MEMCAP),
+        .timeout_new = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_NEW),
+        .timeout_established = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_ESTABLISHED),
+        .timeout_closed = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_CLOSED),
+        .timeout_udp = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_UDP),
+        .community_id_seed = (uint16_t)conf_num(c, CONF_COMMUNITY_ID_SEED),
+    };
+    eng->flows = flow_table_new(&fc, eng->ctr, on_flow_end, eng);
+    if (!eng->flows)
+        return WW_E_NOMEM;
+    struct stream_config sc = {
+        .memcap = conf_num(c, CONF_STREAM_MEMCAP),
+        .depth = conf_num(c, CONF_STREAM_DEPTH),
+        .queue_limit = conf_num(c, CONF_STREAM_QUEUE_LIMIT),
+        .gap_segments = (uint32_t)conf_num(c, CONF_STREAM_GAP_SEGMENTS),
+        .ipv6_hosts = (uint32_t)conf_num(c, CONF_STREAM_IPV6_HOSTS),
+        .defrag_hosts = (uint32_t)conf_num(c, CONF_DEFRAG_HOSTS),
+        .midstream = conf_num(c, CONF_STREAM_MIDSTREAM) != 0,
+        .checksum = conf_num(c, CONF_STREAM_CHECKSUM) != 0,
+    };
+    struct stream_sink sink = {on_stream_data, on_stream_event, on_datagram, eng};
+    return stream_new(&sc, eng->ctr, &sink, &eng->log, &eng->stream);
+}
+
+WW_EXPORT int ww_engine_new(ww_engine **out, const ww_config *cfg, ww_event_cb on_event,
+                            ww_log_cb on_log, void *user)
+{
+    if (!out || !on_event)
+        return WW_E_INVAL;
+    ww_engine *eng = calloc(1, sizeof(*eng));
+    if (!eng)
+        return WW_E_NOMEM;
+    eng->cfg = cfg ? conf_dup(cfg) : ww_config_new();
+    eng->log.cb = on_log;
+    eng->log.user = user;
+    eng->eve.cb = on_event;
+    eng->eve.user = user;
+    eng->user = user;
+    eng->wall_start = time(NULL);
+    int rc = eng->cfg ? engine_init_parts(eng) : WW_E_NOMEM;
+    if (rc != 0) {
+        ww_engine_free(eng);
+        return rc;
+    }
+    *out = eng;
+    return 0;
+}
+
+WW_EXPORT void ww_engine_set_stream_cb(ww_engine *eng, ww_stream_cb cb)
+{
+    eng->stream_cb = cb;
+}
+
+WW_EXPORT void ww_engine_free(ww_engine *eng)
+{
+    if (!eng)
+        return;
+    /* Sessions go first: libnids' exit walks them, and they point at flows. */
+    stream_free(eng->stream);
+    flow_table_free(eng->flows);
+    ww_config_free(eng->cfg);
+    free(eng);
+}
+
+/* ---- the packet path ------------------------------------------------------------ */
+
+static void advance_clock(ww_engine *eng, const struct timeval *ts)
+{
+    if (timercmp(ts, &eng->now, >))
+        eng->now = *ts;
+    if (eng->now.tv_sec != eng->expired_at) {
+        eng->expired_at = eng->now.tv_sec;
+        flow_expire(eng->flows, &eng->now);
+    }
+}
+
+static void count_frame(ww_engine *eng, const struct ww_packet *frame)
+{
+    eng->ctr[CTR_DECODER_PKTS]++;
+    eng->ctr[CTR_DECODER_BYTES] += frame->len;
+    if (frame->len > eng->ctr[CTR_DECODER_MAX_PKT_SIZE])
+        eng->ctr[CTR_DECODER_MAX_PKT_SIZE] = frame->len;
+}
+
+WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *frame)
+{
+    if (!eng || !frame || !frame->data)
+        return WW_E_INVAL;
+    count_frame(eng, frame);
+    advance_clock(eng, &frame->ts);
+    struct pkt p;
+    enum decode_result r = decode_packet(frame, &p, eng->ctr);
+    if (r != DECODE_OK) {
+        log_decode_events(eng, &p, NULL);
+        return 0;
+    }
+    if (p.is_fragment) {
+        log_decode_events(eng, &p, NULL);
+        stream_fragment(eng->stream, &p);
+        return 0;
+    }
+    enum flow_dir dir;
+    struct flow *f = flow_lookup(eng->flows, &p, &dir);
+    log_decode_events(eng, &p, f);
+    if (!f)
+        return 0;
+    flow_update(eng->flows, f, dir, &p);
+    if (p.proto == 6 && p.has_l4)
+        stream_tcp_packet(eng->stream, f, dir, &p);
+    else if (p.proto == 17 && p.has_l4 && p.payload_len > 0)
+        app_on_data(NULL, f, dir, p.payload, p.payload_len, false);
+    return 0;
+}
+
+WW_EXPORT int ww_engine_tick(ww_engine *eng, const struct timeval *now)
+{
+    if (!eng || !now)
+        return WW_E_INVAL;
+    advance_clock(eng, now);
+    return 0;
+}
+
+WW_EXPORT int ww_engine_flush(ww_engine *eng)
+{
+    if (!eng)
+        return WW_E_INVAL;
+    flow_end_all(eng->flows);
+    return 0;
+}
+
+WW_EXPORT int ww_engine_emit_stats(ww_engine *eng, const struct ww_capture_stats *cap)
+{
+    if (!eng)
+        return WW_E_INVAL;
+    if (cap) {
+        eng->ctr[CTR_CAPTURE_KERNEL_PACKETS] = cap->kernel_packets;
+        eng->ctr[CTR_CAPTURE_KERNEL_DROPS] = cap->kernel_drops;
+        eng->ctr[CTR_CAPTURE_KERNEL_IFDROPS] = cap->kernel_ifdrops;
+        eng->ctr[CTR_CAPTURE_ERRORS] = cap->errors;
+    }
+    struct timeval ts = eng->now;
+    if (ts.tv_sec == 0)
+        gettimeofday(&ts, NULL);
+    time_t uptime = time(NULL) - eng->wall_start;
+    eve_log_stats(&eng->eve, &ts, uptime > 0 ? (uint64_t)uptime : 0, eng->ctr);
+    return 0;
+}
+
+WW_EXPORT uint64_t ww_engine_counter(const ww_engine *eng, const char *name)
+{
+    enum counter c = counter_by_name(name);
+    return eng && c < CTR_COUNT ? eng->ctr[c] : 0;
+}

@@ -1,0 +1,597 @@
+/* main.c — the walletwatch command: options (SPEC "Command line"), the
+ * capture loop, EVE output and signals. Built only on walletwatch.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <walletwatch.h>
+
+#include "eve-file.h"
+
+/* The exit statuses of SPEC, and the only ones main returns. */
+enum status {
+    STATUS_OK = 0,      /* success, also after SIGINT/SIGTERM */
+    STATUS_RUNTIME = 1, /* cannot open the capture, truncated capture, cannot write events */
+    STATUS_USAGE = 2,   /* bad option, configuration, signatures or BPF expression */
+};
+
+#define LIVE_FLUSH_NS (200 * 1000 * 1000L) /* longest a live event waits in the batch */
+
+struct options {
+    const char **reads;     /* -r, in order */
+    size_t nreads;
+    const char *iface;      /* -i */
+    const char **sigs;      /* -S, checked to exist; loaded in a later issue */
+    size_t nsigs;
+    const char *logdir;     /* -l */
+    const char *eve;        /* --eve */
+    const char *config;     /* -c */
+    const char *home_net;   /* --home-net */
+    const char **sets;      /* --set KEY=VALUE, in order */
+    size_t nsets;
+    bool test;              /* -T */
+    unsigned long workers;  /* --workers */
+    unsigned long stats_interval;
+    char *bpf;              /* trailing arguments, joined */
+};
+
+struct run {
+    ww_engine *eng;
+    ww_capture *cap;
+    struct eve_file eve;
+    bool eve_open;
+    bool live;
+    unsigned long interval;  /* --stats-interval, 0 = only at exit */
+    time_t stats_base;       /* offline: time of the first packet */
+    time_t stats_next;       /* offline: next boundary in packet time */
+    struct timespec wall_next; /* live: next stats by the monotonic clock */
+    struct timespec last_flush;
+};
+
+static int g_log_level = WW_LOG_WARN;
+static volatile sig_atomic_t g_stop;
+static volatile sig_atomic_t g_reopen;
+static volatile sig_atomic_t g_reload;
+static ww_capture *volatile g_cap;
+
+static const char *const level_names[] = {"error", "warning", "info", "debug"};
+
+static void on_log(enum ww_log_level level, const char *msg, void *user)
+{
+    (void)user;
+    if ((int)level > g_log_level || (int)level < 0)
+        return;
+    fprintf(stderr, "walletwatch: %s: %s\n", level_names[level], msg);
+}
+
+__attribute__((format(printf, 2, 3))) static void log_msg(enum ww_log_level level,
+                                                          const char *fmt, ...)
+{
+    if ((int)level > g_log_level)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    on_log(level, msg, NULL);
+}
+
+/* A message that ends the run; printed at every log level. */
+__attribute__((format(printf, 1, 2))) static void fatal(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("walletwatch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void on_event(const char *line, size_t len, void *user)
+{
+    struct run *r = user;
+    if (r->eve_open)
+        eve_file_line(&r->eve, line, len);
+}
+
+/* Handlers only set flags; the main loop does the work. */
+static void on_signal(int sig)
+{
+    switch (sig) {
+    case SIGINT:
+    case SIGTERM:
+        g_stop = 1;
+        if (g_cap != NULL)
+            ww_capture_break(g_cap);
+        break;
+    case SIGHUP:
+        g_reopen = 1;
+        break;
+    case SIGUSR2:
+        g_reload = 1;
+        break;
+    }
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR2};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+    /* A closed stdout reader must be a write error (exit 1), not a silent death. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "usage: walletwatch -r PATH [-r PATH ...] | -i IFACE [options] [BPF filter]\n"
+        "\n"
+        "Input:\n"
+        "  -r PATH             read a pcap/pcapng file; a directory is read in name\n"
+        "                      order; several -r are read as one capture\n"
+        "  -i IFACE            capture live on IFACE\n"
+        "Detection:\n"
+        "  -S PATH             rules file or directory of *.rules (repeatable)\n"
+        "  -c FILE             configuration file (overrides the embedded defaults)\n"
+        "  --home-net LIST     comma-separated CIDRs for $HOME_NET\n"
+        "  --set KEY=VALUE     set one configuration key (after -c; repeatable)\n"
+        "  -T                  check configuration and signatures, then exit\n"
+        "Output:\n"
+        "  -l DIR              write events to DIR/eve.json (default: .)\n"
+        "  --eve FILE          write events to FILE; \"-\" is standard output\n"
+        "  --stats-interval S  a stats event every S seconds (packet time offline,\n"
+        "                      wall clock live); 0 = only at exit (default)\n"
+        "  -q / -v / -vv       errors only / info / debug on stderr (default: warnings)\n"
+        "Other:\n"
+        "  --workers N         parallel workers; only 1 is implemented so far:\n"
+        "                      N > 1 prints a warning and runs one\n"
+        "  --version, --help\n"
+        "\n"
+        "Trailing arguments form a BPF filter expression, as with tcpdump.\n"
+        "Signals (live): SIGHUP reopens eve.json, SIGINT/SIGTERM flush and exit 0.\n"
+        "Exit status: 0 success, 1 runtime failure, 2 usage/configuration error.\n");
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("walletwatch: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'walletwatch --help' for more information.\n", stderr);
+    return STATUS_USAGE;
+}
+
+static bool parse_ulong(const char *s, unsigned long min, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] < '0' || s[0] > '9')
+        return false;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min)
+        return false;
+    *out = v;
+    return true;
+}
+
+enum long_only { OPT_EVE = 256, OPT_HOME_NET, OPT_SET, OPT_WORKERS, OPT_STATS, OPT_VERSION };
+
+static const struct option long_opts[] = {
+    {"eve", required_argument, NULL, OPT_EVE},
+    {"home-net", required_argument, NULL, OPT_HOME_NET},
+    {"set", required_argument, NULL, OPT_SET},
+    {"workers", required_argument, NULL, OPT_WORKERS},
+    {"stats-interval", required_argument, NULL, OPT_STATS},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Joins argv[first..] with spaces; NULL when there is none. */
+static char *join_args(int argc, char **argv, int first)
+{
+    size_t len = 0;
+    for (int i = first; i < argc; i++)
+        len += strlen(argv[i]) + 1;
+    if (len == 0)
+        return NULL;
+    char *s = malloc(len);
+    if (s == NULL)
+        return NULL;
+    size_t at = 0;
+    for (int i = first; i < argc; i++) {
+        size_t n = strlen(argv[i]);
+        memcpy(s + at, argv[i], n);
+        at += n;
+        s[at++] = i + 1 < argc ? ' ' : '\0';
+    }
+    return s;
+}
+
+static int bad_option(int c, char **argv, int at, bool missing_arg)
+{
+    if (c != 0 && c < 256 && c != '?' && c != ':') {
+        char opt[2] = {(char)c, '\0'};
+        return usage_error(missing_arg ? "option requires an argument -- '%s'"
+                                       : "invalid option -- '%s'", opt);
+    }
+    return usage_error(missing_arg ? "option '%s' requires an argument"
+                                   : "unrecognized option '%s'", argv[at]);
+}
+
+/* Returns -1 to go on, or the status to exit with. */
+static int parse_value(int c, const char *arg, struct options *o)
+{
+    switch (c) {
+    case 'r': o->reads[o->nreads++] = arg; break;
+    case 'i': o->iface = arg; break;
+    case 'S': o->sigs[o->nsigs++] = arg; break;
+    case 'l': o->logdir = arg; break;
+    case 'c': o->config = arg; break;
+    case OPT_EVE: o->eve = arg; break;
+    case OPT_HOME_NET: o->home_net = arg; break;
+    case OPT_SET:
+        if (strchr(arg, '=') == NULL || arg[0] == '=')
+            return usage_error("--set %s: expected KEY=VALUE", arg);
+        o->sets[o->nsets++] = arg;
+        break;
+    case OPT_WORKERS:
+        if (!parse_ulong(arg, 1, &o->workers))
+            return usage_error("--workers %s: expected a number >= 1", arg);
+        break;
+    case OPT_STATS:
+        if (!parse_ulong(arg, 0, &o->stats_interval))
+            return usage_error("--stats-interval %s: expected a number of seconds >= 0", arg);
+        break;
+    }
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+    int verbose = 0;
+    bool quiet = false;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":r:i:S:l:c:Tqvh", long_opts, NULL)) != -1) {
+        int rc = -1;
+        switch (c) {
+        case 'T': o->test = true; break;
+        case 'q': quiet = true; break;
+        case 'v': verbose++; break;
+        case 'h': usage(stdout); return STATUS_OK;
+        case OPT_VERSION: printf("walletwatch %s\n", ww_version()); return STATUS_OK;
+        case ':': return bad_option(optopt, argv, optind - 1, true);
+        case '?': return bad_option(optopt, argv, optind - 1, false);
+        default: rc = parse_value(c, optarg, o); break;
+        }
+        if (rc >= 0)
+            return rc;
+    }
+    g_log_level = quiet ? WW_LOG_ERR : verbose >= 2 ? WW_LOG_DEBUG
+                                     : verbose == 1 ? WW_LOG_INFO : WW_LOG_WARN;
+    if (optind < argc && (o->bpf = join_args(argc, argv, optind)) == NULL) {
+        fatal("%s", ww_strerror(WW_E_NOMEM));
+        return STATUS_RUNTIME;
+    }
+    if (o->test)
+        return -1;
+    if (o->nreads == 0 && o->iface == NULL)
+        return usage_error("%s", "no input: give -r PATH or -i IFACE");
+    if (o->nreads > 0 && o->iface != NULL)
+        return usage_error("%s", "-r and -i cannot be used together");
+    return -1;
+}
+
+/* Applies -c, then --home-net, then each --set; returns the status on failure. */
+static int build_config(const struct options *o, ww_config **out)
+{
+    char err[1024];
+    ww_config *cfg = ww_config_new();
+    if (cfg == NULL) {
+        fatal("%s", ww_strerror(WW_E_NOMEM));
+        return STATUS_RUNTIME;
+    }
+    if (o->config != NULL && ww_config_load(cfg, o->config, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        goto fail;
+    }
+    if (o->home_net != NULL &&
+        ww_config_set(cfg, "home-net", o->home_net, err, sizeof(err)) != 0) {
+        fatal("%s", err);
+        goto fail;
+    }
+    for (size_t i = 0; i < o->nsets; i++) {
+        char key[256];
+        const char *eq = strchr(o->sets[i], '=');
+        size_t klen = (size_t)(eq - o->sets[i]);
+        if (klen >= sizeof(key)) {
+            fatal("--set %s: key too long", o->sets[i]);
+            goto fail;
+        }
+        memcpy(key, o->sets[i], klen);
+        key[klen] = '\0';
+        if (ww_config_set(cfg, key, eq + 1, err, sizeof(err)) != 0) {
+            fatal("%s", err);
+            goto fail;
+        }
+    }
+    *out = cfg;
+    return -1;
+fail:
+    ww_config_free(cfg);
+    return STATUS_USAGE;
+}
+
+/* Signature loading is a later issue: for now each -S path must exist. */
+static int check_signatures(const struct options *o)
+{
+    for (size_t i = 0; i < o->nsigs; i++) {
+        struct stat st;
+        if (stat(o->sigs[i], &st) != 0) {
+            fatal("%s: %s", o->sigs[i], strerror(errno));
+            return STATUS_USAGE;
+        }
+    }
+    return -1;
+}
+
+static int new_engine(struct run *r, const ww_config *cfg)
+{
+    int rc = ww_engine_new(&r->eng, cfg, on_event, on_log, r);
+    if (rc == 0)
+        return -1;
+    r->eng = NULL;
+    fatal("cannot start the engine: %s", ww_strerror(rc));
+    return rc == WW_E_CONFIG ? STATUS_USAGE : STATUS_RUNTIME;
+}
+
+static int open_capture(struct run *r, const struct options *o)
+{
+    char err[1024] = "";
+    int rc;
+    if (o->iface != NULL) {
+        r->live = true;
+        rc = ww_capture_open_live(&r->cap, o->iface, err, sizeof(err));
+        if (rc == 0 && err[0] != '\0')
+            log_msg(WW_LOG_WARN, "%s", err);
+    } else {
+        rc = ww_capture_open_offline(&r->cap, o->reads, o->nreads, err, sizeof(err));
+    }
+    if (rc != 0) {
+        r->cap = NULL;
+        fatal("%s", err);
+        return STATUS_RUNTIME;
+    }
+    if (o->bpf != NULL && ww_capture_set_filter(r->cap, o->bpf, err, sizeof(err)) != 0) {
+        fatal("bad BPF filter \"%s\": %s", o->bpf, err);
+        return STATUS_USAGE;
+    }
+    return -1;
+}
+
+static int open_output(struct run *r, const struct options *o)
+{
+    char path[PATH_MAX], err[PATH_MAX + 256];
+    const char *eve = o->eve;
+    if (eve == NULL) {
+        const char *dir = o->logdir != NULL ? o->logdir : ".";
+        int n = snprintf(path, sizeof(path), "%s/eve.json", dir);
+        if (n < 0 || (size_t)n >= sizeof(path)) {
+            fatal("%s/eve.json: %s", dir, strerror(ENAMETOOLONG));
+            return STATUS_RUNTIME;
+        }
+        eve = path;
+    }
+    if (eve_file_open(&r->eve, eve, err, sizeof(err)) != 0) {
+        fatal("%s", err);
+        return STATUS_RUNTIME;
+    }
+    r->eve_open = true;
+    return -1;
+}
+
+static void emit_stats(struct run *r)
+{
+    struct ww_capture_stats cs;
+    memset(&cs, 0, sizeof(cs));
+    if (r->cap != NULL)
+        ww_capture_stats(r->cap, &cs);
+    ww_engine_emit_stats(r->eng, &cs);
+    eve_file_flush(&r->eve);
+}
+
+/* Offline: one stats event each time packet time crosses a boundary
+ * (first packet time + k * interval); a long silence gives one event. */
+static void stats_offline(struct run *r, const struct timeval *ts)
+{
+    if (r->interval == 0)
+        return;
+    if (r->stats_next == 0) {
+        r->stats_base = ts->tv_sec;
+        r->stats_next = ts->tv_sec + (time_t)r->interval;
+        return;
+    }
+    if (ts->tv_sec < r->stats_next)
+        return;
+    emit_stats(r);
+    time_t k = (ts->tv_sec - r->stats_base) / (time_t)r->interval + 1;
+    r->stats_next = r->stats_base + k * (time_t)r->interval;
+}
+
+static bool reached(const struct timespec *now, const struct timespec *t)
+{
+    return now->tv_sec > t->tv_sec || (now->tv_sec == t->tv_sec && now->tv_nsec >= t->tv_nsec);
+}
+
+/* Live: stats by the wall clock, and queued events out within LIVE_FLUSH_NS. */
+static void live_housekeeping(struct run *r, bool idle)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (r->interval > 0 && reached(&now, &r->wall_next)) {
+        emit_stats(r);
+        r->wall_next = now;
+        r->wall_next.tv_sec += (time_t)r->interval;
+    }
+    long age = (now.tv_sec - r->last_flush.tv_sec) * 1000000000L +
+               (now.tv_nsec - r->last_flush.tv_nsec);
+    if (idle || age >= LIVE_FLUSH_NS) {
+        eve_file_flush(&r->eve);
+        r->last_flush = now;
+    }
+}
+
+static void handle_flags(struct run *r)
+{
+    if (g_reopen) {
+        g_reopen = 0;
+        char err[PATH_MAX + 256];
+        if (eve_file_reopen(&r->eve, err, sizeof(err)) != 0)
+            log_msg(WW_LOG_ERR, "cannot reopen events file, still writing the old one: %s", err);
+        else
+            log_msg(WW_LOG_INFO, "reopened the events file");
+    }
+    if (g_reload) {
+        g_reload = 0;
+        log_msg(WW_LOG_INFO, "reload requested: no signatures loaded yet");
+    }
+}
+
+/* Feeds every packet to the engine; returns the status of the capture side. */
+static int capture_loop(struct run *r)
+{
+    struct ww_packet pkt;
+    char err[1024];
+    if (r->live) {
+        clock_gettime(CLOCK_MONOTONIC, &r->last_flush);
+        r->wall_next = r->last_flush;
+        r->wall_next.tv_sec += (time_t)r->interval;
+    }
+    while (!g_stop) {
+        handle_flags(r);
+        int rc = ww_capture_next(r->cap, &pkt, err, sizeof(err));
+        if (rc == 1) {
+            if (!r->live)
+                stats_offline(r, &pkt.ts);
+            ww_engine_feed(r->eng, &pkt);
+            if (r->live)
+                live_housekeeping(r, false);
+        } else if (rc == 0) {
+            if (r->live) {
+                struct timeval now;
+                gettimeofday(&now, NULL);
+                ww_engine_tick(r->eng, &now);
+                live_housekeeping(r, true);
+            }
+        } else if (rc == WW_E_EOF) {
+            break;
+        } else {
+            fatal("%s", err);
+            return STATUS_RUNTIME;
+        }
+    }
+    return STATUS_OK;
+}
+
+/* -T: the configuration is good if an engine can be made from it. */
+static int check_only(const ww_config *cfg)
+{
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    int rc = new_engine(&r, cfg);
+    if (rc >= 0)
+        return rc;
+    ww_engine_free(r.eng);
+    log_msg(WW_LOG_INFO, "configuration OK");
+    return STATUS_OK;
+}
+
+static int run(const struct options *o, const ww_config *cfg)
+{
+    struct run r;
+    memset(&r, 0, sizeof(r));
+    r.interval = o->stats_interval;
+    int status = open_capture(&r, o);
+    if (status < 0)
+        status = new_engine(&r, cfg);
+    if (status < 0)
+        status = open_output(&r, o);
+    if (status < 0) {
+        g_cap = r.cap;
+        install_signals();
+        status = capture_loop(&r);
+        ww_engine_flush(r.eng);
+        emit_stats(&r);
+        if (g_stop)
+            log_msg(WW_LOG_INFO, "stopped by signal");
+    }
+    g_cap = NULL;
+    if (r.eng != NULL)
+        ww_engine_free(r.eng);
+    if (r.cap != NULL)
+        ww_capture_close(r.cap);
+    if (r.eve_open) {
+        eve_file_close(&r.eve);
+        if (r.eve.write_errors > 0) {
+            fatal("%llu of %llu events could not be written",
+                  (unsigned long long)r.eve.write_errors, (unsigned long long)r.eve.lines);
+            status = STATUS_RUNTIME;
+        }
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    memset(&o, 0, sizeof(o));
+    o.workers = 1;
+    size_t slots = (size_t)(argc > 0 ? argc : 1);
+    o.reads = calloc(slots, sizeof(*o.reads));
+    o.sigs = calloc(slots, sizeof(*o.sigs));
+    o.sets = calloc(slots, sizeof(*o.sets));
+    ww_config *cfg = NULL;
+    int status = STATUS_RUNTIME;
+    if (o.reads == NULL || o.sigs == NULL || o.sets == NULL) {
+        fatal("%s", ww_strerror(WW_E_NOMEM));
+        goto out;
+    }
+    status = parse_args(argc, argv, &o);
+    if (status >= 0)
+        goto out;
+    if (o.workers > 1)
+        log_msg(WW_LOG_WARN, "--workers %lu: only one worker is implemented so far, running one",
+              o.workers);
+    status = build_config(&o, &cfg);
+    if (status < 0)
+        status = check_signatures(&o);
+    if (status < 0)
+        status = o.test ? check_only(cfg) : run(&o, cfg);
+out:
+    if (cfg != NULL)
+        ww_config_free(cfg);
+    free(o.reads);
+    free(o.sigs);
+    free(o.sets);
+    free(o.bpf);
+    return status;
+}

@@ -1,0 +1,73 @@
+/* conf.h — the engine's settings: every key with its type, default and
+ * meaning in one table. A configuration file is a YAML subset: nested
+ * `name:` blocks or dotted keys, `key: value`, `#` comments. */
+#ifndef WW_CONF_H
+#define WW_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../include/walletwatch.h"
+
+enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS };
+
+/* X(ENUM, "key", type, "default", max, "meaning") */
+#define CONF_KEYS(X)                                                                              \
+    X(HOME_NET, "home-net", CONF_CIDRS, "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", 0,    \
+      "comma-separated CIDRs of $HOME_NET")                                                       \
+    X(COMMUNITY_ID_SEED, "community-id-seed", CONF_UINT, "0", 65535, "Community ID seed")         \
+    X(FLOW_MEMCAP, "flow.memcap", CONF_SIZE, "128mb", 0, "memory for flow entries and hash")     \
+    X(FLOW_TIMEOUT_NEW, "flow.timeout.new", CONF_UINT, "30", 86400,                               \
+      "seconds before a flow seen one way only ends")                                             \
+    X(FLOW_TIMEOUT_ESTABLISHED, "flow.timeout.established", CONF_UINT, "600", 86400,              \
+      "seconds before an idle TCP session ends")                                                  \
+    X(FLOW_TIMEOUT_CLOSED, "flow.timeout.closed", CONF_UINT, "10", 86400,                         \
+      "seconds a closed TCP session is kept for late packets")                                    \
+    X(FLOW_TIMEOUT_UDP, "flow.timeout.udp", CONF_UINT, "120", 86400,                              \
+      "seconds before an idle two-way UDP/ICMP flow ends")                                        \
+    X(STREAM_MEMCAP, "stream.memcap", CONF_SIZE, "64mb", 0,                                       \
+      "memory for TCP sessions: sizes the libnids stream table")                                  \
+    X(STREAM_DEPTH, "stream.reassembly.depth", CONF_SIZE, "1mb", 0,                               \
+      "bytes reassembled per direction (0 = no limit)")                                           \
+    X(STREAM_GAP_SEGMENTS, "stream.reassembly.gap-segments", CONF_UINT, "16", 64,                 \
+      "segments queued behind a hole before the hole is declared lost")                           \
+    X(STREAM_QUEUE_LIMIT, "stream.reassembly.queue-limit", CONF_SIZE, "1mb", 0,                   \
+      "bytes queued out of order per direction before libnids drops the queue")                   \
+    X(STREAM_MIDSTREAM, "stream.midstream", CONF_BOOL, "yes", 0,                                  \
+      "pick up TCP sessions whose handshake was not seen")                                        \
+    X(STREAM_CHECKSUM, "stream.checksum-validation", CONF_BOOL, "no", 0,                          \
+      "drop TCP/UDP segments with a bad checksum (off: NIC offload is common)")                   \
+    X(STREAM_IPV6_HOSTS, "stream.ipv6-hosts", CONF_UINT, "65536", 16777216,                       \
+      "IPv6 addresses with live TCP sessions (each maps to a private IPv4 for libnids)")          \
+    X(DEFRAG_HOSTS, "defrag.hosts", CONF_UINT, "256", 65536,                                      \
+      "hosts with IP fragments in reassembly at once (libnids n_hosts)")                          \
+    X(ANOMALY_RATE, "anomaly.rate-limit", CONF_UINT, "100", 1000000,                              \
+      "anomaly events per second of capture time per event name; the rest are counted only")
+
+enum conf_key {
+#define CONF_ENUM(e, key, type, def, max, doc) CONF_##e,
+    CONF_KEYS(CONF_ENUM)
+#undef CONF_ENUM
+    CONF_COUNT
+};
+
+struct ww_config {
+    uint64_t num[CONF_COUNT]; /* CONF_SIZE / CONF_UINT / CONF_BOOL values */
+    char *str[CONF_COUNT];    /* every value as text */
+};
+
+uint64_t conf_num(const ww_config *cfg, enum conf_key k);
+const char *conf_str(const ww_config *cfg, enum conf_key k);
+/* Copies src into a new configuration; NULL when out of memory. */
+ww_config *conf_dup(const ww_config *src);
+
+/* Parses "1.2.3.0/24,fd00::/8" into out (n at most max); returns the count or -1. */
+struct conf_cidr {
+    uint8_t family; /* 4 or 6 */
+    uint8_t prefix;
+    uint8_t addr[16];
+};
+int conf_parse_cidrs(const char *text, struct conf_cidr *out, int max);
+
+#endif
