@@ -100,9 +100,6 @@ static enum decode_result ipv4_check(struct decode_ctx *c, const uint8_t *p, siz
         return decode_invalid(c, DEV_IPV4_IPLEN_SMALLER_THAN_HLEN);
     if (h->total > len)
         return decode_invalid(c, DEV_IPV4_TRUNC_PKT);
-    /* No anomaly name exists for it; receivers and libnids drop the packet. */
-    if (!ipv4_csum_ok(p, h->hlen))
-        return DECODE_INVALID;
     if (!ipv4_options_ok(p + IPV4_HDR_LEN, h->hlen - IPV4_HDR_LEN))
         return decode_invalid(c, DEV_IPV4_OPT_INVALID_LEN);
     /* A fragment reaching past 65535 bytes ("ping of death") cannot be
@@ -116,6 +113,9 @@ static enum decode_result ipv4_check(struct decode_ctx *c, const uint8_t *p, siz
 static void ipv4_fill(struct pkt *pkt, const uint8_t *p, const struct ipv4_hdr *h)
 {
     decode_pkt_reset_ip(pkt);
+    /* Kept, not dropped: captures taken on the sending host with checksum
+     * offload, and anonymised captures, carry wrong header checksums. */
+    pkt->ipv4_csum_bad = !ipv4_csum_ok(p, h->hlen);
     pkt->ip_version = 4;
     pkt->ip = p;
     pkt->ip_len = h->total;

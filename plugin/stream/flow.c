@@ -142,13 +142,17 @@ static void lru_append(struct flow_table *t, struct flow *f, uint8_t tc)
     l->tail = f;
 }
 
+/* A TCP flow seen one way only but carrying ACKs is a session whose other
+ * half takes another path (asymmetric routing, one-sided span): it gets the
+ * established timeout, not the short one meant for unanswered SYNs. */
 static uint8_t class_of(const struct flow *f)
 {
     if (f->state == FLOW_STATE_CLOSED)
         return TC_TCP_CLOSED;
-    if (!(f->seen_dir[0] && f->seen_dir[1]))
-        return TC_NEW;
-    return f->proto == 6 ? TC_TCP_EST : TC_OTHER_EST;
+    bool both = f->seen_dir[0] && f->seen_dir[1];
+    if (f->proto == 6)
+        return both || ((f->tcp_flags[0] | f->tcp_flags[1]) & TCP_ACK) ? TC_TCP_EST : TC_NEW;
+    return both ? TC_OTHER_EST : TC_NEW;
 }
 
 struct flow_table *flow_table_new(const struct flow_config *cfg, uint64_t *ctr, flow_end_cb on_end,

@@ -53,7 +53,7 @@ struct stream {
     struct memcap mem;
     struct flow *cur_flow;      /* flow of the packet being fed, for NIDS_JUST_EST */
     struct timeval now;         /* time of the packet being fed */
-    bool in_defrag;             /* a fragment is being fed: datagrams come to on_ip */
+    const struct pkt *frag;     /* the fragment being fed: rebuilt datagrams come to on_ip */
     bool exiting;               /* nids_exit: flows are gone, ignore callbacks */
     struct pcap_pkthdr hdr;
     uint8_t scratch[NIDS_SCRATCH];
@@ -297,7 +297,7 @@ static void on_ip(struct ip *iph, int skblen)
 {
     (void)skblen;
     struct stream *s = the_stream;
-    if (!s->in_defrag)
+    if (!s->frag)
         return; /* an unfragmented packet we fed: already handled */
     size_t len = ntohs(iph->ip_len);
     struct ww_packet frame = {
@@ -322,6 +322,9 @@ static void on_ip(struct ip *iph, int skblen)
     } else {
         s->ctr[CTR_DEFRAG_IPV4_REASSEMBLED]++;
     }
+    /* Counted as one packet: the last fragment's link header plus the
+     * datagram as it was on the wire (an IPv6 header is 20 bytes longer). */
+    frame.len = (uint32_t)(s->frag->ip - s->frag->frame->data) + (uint32_t)len + (v6 ? 20 : 0);
     p.defragmented = true;
     struct flow *f = s->sink.on_datagram(s->sink.user, &p);
     s->cur_flow = f;
@@ -567,7 +570,7 @@ static void feed_segment(struct stream *s, struct stream_flow *sf, enum flow_dir
 
 void stream_tcp_packet(struct stream *s, struct flow *f, enum flow_dir dir, const struct pkt *p)
 {
-    if (s->cfg.checksum && !tcp_checksum_ok(p)) {
+    if (s->cfg.checksum && (p->ipv4_csum_bad || !tcp_checksum_ok(p))) {
         s->ctr[CTR_TCP_INVALID_CHECKSUM]++;
         return;
     }
@@ -597,7 +600,7 @@ void stream_fragment(struct stream *s, const struct pkt *p)
 {
     s->now = p->frame->ts;
     s->ctr[p->ip_version == 4 ? CTR_DEFRAG_IPV4_FRAGMENTS : CTR_DEFRAG_IPV6_FRAGMENTS]++;
-    s->in_defrag = true;
+    s->frag = p;
     if (p->ip_version == 4) {
         feed_captured_ipv4(s, p);
     } else {
@@ -618,7 +621,7 @@ void stream_fragment(struct stream *s, const struct pkt *p)
         v6map_put(s->v6, src);
         v6map_put(s->v6, dst);
     }
-    s->in_defrag = false;
+    s->frag = NULL;
     s->cur_flow = NULL;
 }
 
@@ -629,7 +632,7 @@ void stream_flow_end(struct stream *s, struct flow *f)
         return;
     /* Inside libnids (a flow evicted while a fragment is fed) we must not
      * feed it again: the queued data is dropped with the session. */
-    if (sf->nids && sf->nids->nids_state == NIDS_DATA && !s->in_defrag) {
+    if (sf->nids && sf->nids->nids_state == NIDS_DATA && !s->frag) {
         s->now = f->last;
         fill_holes(s, sf, f, DIR_TOSERVER);
         fill_holes(s, sf, f, DIR_TOCLIENT);

@@ -18,7 +18,7 @@ enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS };
       "comma-separated CIDRs of $HOME_NET")                                                       \
     X(COMMUNITY_ID_SEED, "community-id-seed", CONF_UINT, "0", 65535, "Community ID seed")         \
     X(FLOW_MEMCAP, "flow.memcap", CONF_SIZE, "128mb", 0, "memory for flow entries and hash")     \
-    X(FLOW_TIMEOUT_NEW, "flow.timeout.new", CONF_UINT, "30", 86400,                               \
+    X(FLOW_TIMEOUT_NEW, "flow.timeout.new", CONF_UINT, "60", 86400,                               \
       "seconds before a flow seen one way only ends")                                             \
     X(FLOW_TIMEOUT_ESTABLISHED, "flow.timeout.established", CONF_UINT, "600", 86400,              \
       "seconds before an idle TCP session ends")                                                  \
