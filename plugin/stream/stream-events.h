@@ -11,7 +11,8 @@
     X(REASSEMBLY_INSERT_MEMCAP, "reassembly_insert_memcap")             \
     X(PKT_INVALID_ACK, "pkt_invalid_ack")                               \
     X(FIN_BUT_NO_SESSION, "fin_but_no_session")                         \
-    X(RST_BUT_NO_SESSION, "rst_but_no_session")
+    X(RST_BUT_NO_SESSION, "rst_but_no_session")                         \
+    X(SUSPECTED_RST_INJECT, "suspected_rst_inject")
 
 enum stream_event {
     SEV_NONE = 0,

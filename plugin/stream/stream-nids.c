@@ -38,6 +38,8 @@ struct stream_flow {
     struct tcp_stream *nids;    /* NULL until established, and after libnids frees it */
     uint32_t nids_cli, nids_srv; /* addresses libnids sees (network order; stand-ins for IPv6) */
     bool v6;
+    bool syn_seen[2];           /* per direction: a SYN told us the initial sequence number */
+    uint32_t isn[2];
     struct pend pend[2][PEND_MAX];
     uint8_t npend[2];
     uint32_t filler_left[2];    /* filler bytes libnids has yet to deliver, per direction */
@@ -380,12 +382,18 @@ static bool needs_pickup(struct stream *s, struct stream_flow *sf, struct flow *
     return false;
 }
 
-/* Feeds a synthetic handshake so libnids follows a session already under way. */
+/* Feeds a synthetic handshake so libnids follows a session already under way.
+ * Where a SYN was seen its sequence number is the start (captures reorder:
+ * the first data seen may already be ACKed past the peer's first bytes). */
 static void pickup(struct stream *s, struct stream_flow *sf, struct flow *f, enum flow_dir dir,
                    const struct pkt *p)
 {
     uint32_t cli_next = dir == DIR_TOSERVER ? p->seq : p->ack;
     uint32_t srv_next = dir == DIR_TOSERVER ? p->ack : p->seq;
+    if (sf->syn_seen[DIR_TOSERVER])
+        cli_next = sf->isn[DIR_TOSERVER] + 1;
+    if (sf->syn_seen[DIR_TOCLIENT])
+        srv_next = sf->isn[DIR_TOCLIENT] + 1;
     s->cur_flow = f;
     inject_segment(s, sf->nids_cli, sf->nids_srv, f->cli_port, f->srv_port, cli_next - 1, 0,
                    TCP_SYN, 0);
@@ -568,6 +576,18 @@ static void feed_segment(struct stream *s, struct stream_flow *sf, enum flow_dir
     feed_ipv4(s, s->scratch, 20 + p->l4_len);
 }
 
+/* libnids accepts a RST anywhere in the window. A receiver accepts it only
+ * at the exact next sequence number (RFC 5961 §3.2); one ahead of missing
+ * data is reordered or injected, and would end reassembly before that data.
+ * It is held back (counted); the flow still ends by its timeout. */
+static bool rst_out_of_sequence(const struct stream_flow *sf, enum flow_dir dir,
+                                const struct pkt *p)
+{
+    if (!(p->tcp_flags & TCP_RST) || !sf->nids || sf->nids->nids_state != NIDS_DATA)
+        return false;
+    return p->seq != expected_seq(sf->nids, dir);
+}
+
 void stream_tcp_packet(struct stream *s, struct flow *f, enum flow_dir dir, const struct pkt *p)
 {
     if (s->cfg.checksum && (p->ipv4_csum_bad || !tcp_checksum_ok(p))) {
@@ -582,8 +602,16 @@ void stream_tcp_packet(struct stream *s, struct flow *f, enum flow_dir dir, cons
     if (!sf)
         return;
     s->now = p->frame->ts;
+    if (p->tcp_flags & TCP_SYN) {
+        sf->syn_seen[dir] = true;
+        sf->isn[dir] = p->seq;
+    }
     if (needs_pickup(s, sf, f, p))
         pickup(s, sf, f, dir, p);
+    if (rst_out_of_sequence(sf, dir, p)) {
+        s->ctr[CTR_SEV_SUSPECTED_RST_INJECT]++;
+        return;
+    }
     s->cur_flow = f;
     feed_segment(s, sf, dir, p);
     s->cur_flow = NULL;

@@ -218,6 +218,19 @@ static const uint8_t tcp_hlen_over[] = {
     0xf0, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
 };
 
+/* TCP data offset 6 (24 bytes), 20 present */
+static const uint8_t tcp_hlen_over4[] = {
+    /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x0800 */
+    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb,
+    0x08, 0x00,
+    /* ipv4 10.0.0.1 > 10.0.0.2 proto 6 len 40 ihl 5 id 0x1234 DF ttl 64 csum 0x149a */
+    0x45, 0x00, 0x00, 0x28, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x14, 0x9a,
+    0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+    /* tcp 1 > 2 [S] seq 0 ack 0 win 65535 off 6 */
+    0x00, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x60, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+};
+
 /* TCP options: MSS, then timestamps claiming 12 bytes with 4 left */
 static const uint8_t tcp_bad_opt[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x0800 */
@@ -702,6 +715,7 @@ static void test_tcp(void **state)
     struct dec d;
     EXPECT_INVALID(tcp_hlen4, DEV_TCP_HLEN_TOO_SMALL);
     EXPECT_INVALID(tcp_hlen_over, DEV_TCP_PKT_TOO_SMALL);
+    EXPECT_INVALID(tcp_hlen_over4, DEV_TCP_PKT_TOO_SMALL);
     /* A bad option is an anomaly; the segment is still delivered. */
     assert_int_equal(RUN(&d, tcp_bad_opt), DECODE_OK);
     assert_true(dec_has_event(&d, DEV_TCP_OPT_INVALID_LEN));
