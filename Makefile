@@ -21,7 +21,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit test-pcaps test-corpus sanitize deps install clean bench fmt
+.PHONY: all test unit test-golden test-pcaps test-corpus sanitize deps install clean bench fmt
 
 all: walletwatch $(TOOL_BIN)
 
@@ -62,7 +62,10 @@ unit: $(UNIT_BIN)
 test-pcaps: all
 	@/usr/bin/python3 tests/run-pcaps.py --bin ./walletwatch pcaps
 
-test: all unit test-pcaps
+test-golden: all
+	@tests/run-golden.sh ./walletwatch
+
+test: all unit test-golden test-pcaps
 	@echo "make test: all suites passed"
 
 CORPUS ?= ../shared/corpus
@@ -76,6 +79,8 @@ sanitize:
 
 sanitize-run: $(BUILD)/walletwatch-bin $(UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh $(UNIT_BIN)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    tests/run-golden.sh $(BUILD)/walletwatch
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    /usr/bin/python3 tests/run-pcaps.py --bin $(BUILD)/walletwatch pcaps
 

@@ -6,8 +6,8 @@
  *
  * The FCS is normally stripped by the capture; any bytes after the IP
  * packet (padding, FCS) are cut off by the IP decoders. */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806

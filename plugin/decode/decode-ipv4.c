@@ -10,8 +10,8 @@
  * after it is not payload. */
 #include <string.h>
 
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define IPV4_HDR_LEN 20
 #define IPV4_FLAG_MF 0x2000

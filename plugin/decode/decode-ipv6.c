@@ -13,8 +13,8 @@
  *                    | identification (32) | */
 #include <string.h>
 
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define IPV6_HDR_LEN 40
 #define IPV6_FRAG_HDR_LEN 8
@@ -38,7 +38,7 @@ struct ipv6_walk {
     size_t off; /* the header named by nh starts here */
     size_t end; /* 40 + payload length */
     uint8_t nh;
-    bool stop;  /* the rest is fragment data, not headers */
+    bool stop; /* the rest is fragment data, not headers */
 };
 
 /* Moves past one extension header of (length + extra) * unit bytes. */

@@ -5,8 +5,8 @@
  * fragment the header may be cut short by fragmentation and the UDP length
  * covers the whole datagram: then a short header is not an anomaly (the
  * reassembled packet is checked) and the UDP length is not compared. */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define L4_ICMP 1
 #define L4_TCP 6
@@ -124,8 +124,8 @@ static enum decode_result decode_udp(struct decode_ctx *c, const uint8_t *p, siz
 
 /* ICMPv4 and ICMPv6 share the first 8 bytes: type, code, checksum and a
  * 4-byte field whose meaning depends on the type. */
-static enum decode_result decode_icmp(struct decode_ctx *c, bool v6, const uint8_t *p,
-                                      size_t len, bool first_frag)
+static enum decode_result decode_icmp(struct decode_ctx *c, bool v6, const uint8_t *p, size_t len,
+                                      bool first_frag)
 {
     c->ctr[v6 ? CTR_DECODER_ICMPV6 : CTR_DECODER_ICMPV4]++;
     struct pkt *pkt = c->pkt;

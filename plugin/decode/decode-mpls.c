@@ -6,8 +6,8 @@
  * explicit null (RFC 3032 §2.1); otherwise the first nibble decides, as in
  * Suricata: 4 IPv4, 6 IPv6, 0 an Ethernet pseudowire behind its control
  * word (RFC 4385 §3: the control word starts with nibble 0, RFC 4448). */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define MPLS_LABEL_IPV4_NULL 0
 #define MPLS_LABEL_IPV6_NULL 2

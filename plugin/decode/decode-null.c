@@ -6,8 +6,8 @@
  * network order; a capture read elsewhere may hold either, so both are
  * accepted (families fit in 16 bits, so the order is unambiguous). IPv6 has
  * three values: AF_INET6 of NetBSD/OpenBSD (24), FreeBSD (28), Darwin (30). */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define NULL_AF_INET 2
 #define NULL_AF_INET6_BSD 24

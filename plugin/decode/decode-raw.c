@@ -1,8 +1,8 @@
 /* decode-raw.c — LINKTYPE_RAW (DLT_RAW 12 or 14, savefile 101): an IP
  * packet with no link header, IPv4 or IPv6 by its version nibble
  * (tcpdump.org/linktypes/LINKTYPE_RAW.html). */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 enum decode_result decode_raw(struct decode_ctx *c, const uint8_t *p, size_t len)
 {

@@ -8,8 +8,8 @@
  *
  * The protocol is an ethertype for the link types that carry IP; the few
  * other values (802.2 LLC, CAN, netlink) land in decoder.unknown_ethertype. */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 enum decode_result decode_sll(struct decode_ctx *c, const uint8_t *p, size_t len)
 {

@@ -17,8 +17,8 @@
  *             | timestamp (32) |
  *             | SGT (16) | P (1) | FT (5) | HW id (6) | D (1) | Gra (2) | O (1) |
  *             [platform specific subheader (64), if O] | frame (FT 0 Ethernet, 2 IP) */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 #define VXLAN_HDR_LEN 8
 #define VXLAN_FLAG_I 0x08

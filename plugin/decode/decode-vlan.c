@@ -5,13 +5,13 @@
  *
  * Tags are recorded outer first, only from the outermost Ethernet: a tag
  * inside a tunnel belongs to the mirrored network, not to ours. */
-#include "decode.h"
 #include "../util/rd.h"
+#include "decode.h"
 
 static void vlan_count_depth(struct decode_ctx *c)
 {
-    static const enum counter by_depth[PKT_MAX_VLAN] = {
-        CTR_DECODER_VLAN, CTR_DECODER_VLAN_QINQ, CTR_DECODER_VLAN_QINQINQ};
+    static const enum counter by_depth[PKT_MAX_VLAN] = {CTR_DECODER_VLAN, CTR_DECODER_VLAN_QINQ,
+                                                        CTR_DECODER_VLAN_QINQINQ};
 
     c->ctr[by_depth[c->eth_vlans]]++;
 }

@@ -126,6 +126,6 @@ void ww_addr_format(const struct ww_addr *a, char *buf, size_t len)
     /* Suricata's default (ipv6-compress: no): eight zero-padded groups. */
     const uint8_t *b = a->a;
     snprintf(buf, len, "%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x:%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }

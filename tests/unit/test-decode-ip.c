@@ -4,6 +4,8 @@
  * comment above it. */
 #include "decode-test.h"
 
+/* Byte arrays keep their one-header-per-comment layout. */
+/* clang-format off */
 /* Ethernet | IPv4 with NOP + record route (IHL 7) | TCP PSH/ACK "hi" */
 static const uint8_t ipv4_opts_tcp[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x0800 */
@@ -615,6 +617,7 @@ static const uint8_t icmpv6_short[] = {
     /* 6 bytes of ICMPv6 */
     0x87, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
+/* clang-format on */
 
 #define RUN(d, frame) dec_run((d), LT_ETHERNET, (frame), sizeof(frame))
 
@@ -872,9 +875,9 @@ static void test_ip_truncation_and_guard_page(void **state)
         size_t n;
     } frames[] = {
 #define F(x) {x, sizeof(x)}
-        F(ipv4_opts_tcp), F(ipv4_frag_first), F(ipv4_frag_second), F(tcp_bad_opt),
-        F(udp_len_under), F(icmp_echo), F(ipv6_udp_padded), F(ipv6_ext_tcp),
-        F(ipv6_ah_icmpv6), F(ipv6_frag_first), F(ipv6_frag_second), F(ipv6_frag_atomic),
+        F(ipv4_opts_tcp),   F(ipv4_frag_first), F(ipv4_frag_second), F(tcp_bad_opt),
+        F(udp_len_under),   F(icmp_echo),       F(ipv6_udp_padded),  F(ipv6_ext_tcp),
+        F(ipv6_ah_icmpv6),  F(ipv6_frag_first), F(ipv6_frag_second), F(ipv6_frag_atomic),
         F(ipv6_hbh_badopt),
 #undef F
     };

@@ -3,6 +3,8 @@
  * Python builder; each header is spelled out in the comment above it. */
 #include "decode-test.h"
 
+/* Byte arrays keep their one-header-per-comment layout. */
+/* clang-format off */
 /* Ethernet | IPv4 10.0.0.1 > 10.0.0.2 | TCP 40000 > 80 SYN, 20 bytes of options, "GET " */
 static const uint8_t eth_ipv4_tcp[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x0800 */
@@ -366,6 +368,7 @@ static const uint8_t raw_bad_version[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x00, 0x00, 0x00,
 };
+/* clang-format on */
 
 #define RUN(d, lt, frame) dec_run((d), (lt), (frame), sizeof(frame))
 

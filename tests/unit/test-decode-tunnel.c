@@ -4,6 +4,8 @@
  * against tshark; each header is spelled out in the comment above it. */
 #include "decode-test.h"
 
+/* Byte arrays keep their one-header-per-comment layout. */
+/* clang-format off */
 /* Ethernet | 802.1Q vid 7 | IPv4 | UDP > 4789 | VXLAN vni 100 | Ethernet | 802.1Q vid 99 | IPv4 | TCP */
 static const uint8_t vxlan_tcp[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x8100 */
@@ -489,6 +491,7 @@ static const uint8_t fourinsix[] = {
     /* payload b'4in6' */
     0x34, 0x69, 0x6e, 0x36,
 };
+/* clang-format on */
 
 #define RUN(d, frame) dec_run((d), LT_ETHERNET, (frame), sizeof(frame))
 
@@ -657,6 +660,7 @@ static void test_ip_in_ip(void **state)
 static size_t build_mpls_nest(uint8_t *buf, size_t cap, unsigned levels, const uint8_t *tail,
                               size_t tail_len)
 {
+    /* clang-format off */
     static const uint8_t eth_mpls_cw[] = {
         /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x8847 */
         0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0x88, 0x47,
@@ -665,6 +669,7 @@ static size_t build_mpls_nest(uint8_t *buf, size_t cap, unsigned levels, const u
         /* pseudowire control word 0 */
         0x00, 0x00, 0x00, 0x00,
     };
+    /* clang-format on */
     size_t n = 0;
     for (unsigned i = 0; i < levels; i++) {
         assert_true(sizeof(eth_mpls_cw) <= cap - n);
@@ -710,9 +715,9 @@ static void test_tunnel_truncation_and_guard_page(void **state)
         size_t n;
     } frames[] = {
 #define F(x) {x, sizeof(x)}
-        F(vxlan_tcp), F(vxlan_no_i), F(gre_ipv4), F(gre_cks_ipv6), F(gre_teb), F(gre_pptp),
-        F(gre_routing), F(erspan2), F(erspan1), F(erspan3), F(erspan3_ip_sub), F(sixinfour),
-        F(fourinsix),
+        F(vxlan_tcp),      F(vxlan_no_i),  F(gre_ipv4),  F(gre_cks_ipv6), F(gre_teb),
+        F(gre_pptp),       F(gre_routing), F(erspan2),   F(erspan1),      F(erspan3),
+        F(erspan3_ip_sub), F(sixinfour),   F(fourinsix),
 #undef F
     };
     for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
