@@ -27,7 +27,8 @@ Always: every line of eve.json is a JSON object, the file validates with
 tests/eve-validate.py, and stderr holds no AddressSanitizer /
 LeakSanitizer / UndefinedBehaviorSanitizer report.
 
-Streams: `FOLLOW -e TMPDIR/follow-eve.json input.pcap` prints one JSON line per
+Streams: `FOLLOW -e TMPDIR/follow-eve.json [-s KEY=VALUE for each --set in
+args] input.pcap` prints one JSON line per
 chunk {"flow_id", "dir": "to_server"|"to_client", "offset", "len", "gap",
 "hex"}; its flow events map flow_id to the client -> server endpoints. The
 chunks of each direction are joined in offset order, gaps rendered as
@@ -164,10 +165,20 @@ def parse_endpoint(s):
     return ipaddress.ip_address(addr), int(port)
 
 
-def follow_streams(follow, pcap, tmp):
+def follow_sets(args):
+    """The --set KEY=VALUE pairs of a test's args, as ww-follow -s options."""
+    out = []
+    for i, a in enumerate(args):
+        if a == "--set" and i + 1 < len(args):
+            out += ["-s", args[i + 1]]
+    return out
+
+
+def follow_streams(follow, pcap, tmp, args):
     evfile = os.path.join(tmp, "follow-eve.json")
     try:
-        p = subprocess.run([follow, "-e", evfile, pcap], capture_output=True, timeout=TIMEOUT)
+        p = subprocess.run([follow, "-e", evfile] + follow_sets(args) + [pcap],
+                           capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         raise Fail("ww-follow timed out after %d s" % TIMEOUT)
     err = p.stderr.decode("utf-8", "replace")
@@ -206,7 +217,7 @@ def render(chunks):
 def check_streams(test, follow, pcap, tmp):
     if not follow or not os.access(follow, os.X_OK):
         raise Fail("ww-follow not found (%s); build it or pass --follow" % follow)
-    flows, chunks, rc = follow_streams(follow, pcap, tmp)
+    flows, chunks, rc = follow_streams(follow, pcap, tmp, test.get("args", []))
     problems = []
     for st in test["streams"]:
         (sip, sport), (dip, dport) = parse_endpoint(st["src"]), parse_endpoint(st["dst"])

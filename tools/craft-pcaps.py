@@ -1120,6 +1120,147 @@ seen, as Suricata does for ICMP and UDP.
 
 # ------------------------------------------------------------------ main ---
 
+@scenario
+def anomaly_rate_limit():
+    cap = Capture()
+    # 12 Ethernet frames too short to decode, within 120 ms (one second).
+    for i in range(12):
+        cap.add(b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00" + bytes([i]))
+    test = {"args": ["--set", "anomaly.rate-limit=5"],
+            "event_counts": {"anomaly": 5, "stats": 1},
+            "checks": [{"count": 5, "match": {"event_type": "anomaly", "anomaly.type": "decode",
+                                              "anomaly.event": "decoder.ethernet.pkt_too_small"}},
+                       stats_check(12, {"stats.decoder.invalid": 12,
+                                        "stats.decoder.event.ethernet.pkt_too_small": 12})]}
+    readme = """\
+Twelve undecodable frames (11-byte Ethernet frames) within one second,
+run with `--set anomaly.rate-limit=5`.
+
+Proves that a hostile capture cannot flood the event stream: exactly five
+`anomaly` events are logged for that event name in that second, and all
+twelve are still counted (`decoder.event.ethernet.pkt_too_small` 12,
+`decoder.invalid` 12).
+"""
+    return cap, test, readme
+
+
+@scenario
+def tcp_depth():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    s.data(True, b"AAAA")
+    s.ack(False)
+    s.data(True, b"BBBB")
+    s.ack(False)
+    s.data(False, b"CCCC")
+    s.ack(True)
+    s.close()
+    n = len(cap.frames)
+    test = {"args": ["--set", "stream.reassembly.depth=6"],
+            "event_counts": {"flow": 1, "stats": 1},
+            "checks": [cap.flow_check("f", CLI4, CPORT, SRV4, SPORT, "TCP", "closed", tcp_extra()),
+                       stats_check(n, {"stats.tcp.stream_depth_reached": 1})],
+            "streams": [dict(basic_stream(ts="AAAABB", tc="CCCC"))]}
+    readme = """\
+A session whose client sends 8 bytes ("AAAA", "BBBB") and whose server
+answers "CCCC", run with `--set stream.reassembly.depth=6`.
+
+Proves the per-direction reassembly depth: the to-server stream stops after
+6 bytes ("AAAABB"), the to-client stream (4 bytes) is whole, the flow is
+still tracked to its close, and `tcp.stream_depth_reached` counts 1.
+"""
+    return cap, test, readme
+
+
+@scenario
+def tcp_stream_memcap():
+    cap = Capture()
+    sessions = []
+    for i in range(100):
+        s = TcpSession(cap, "f%d" % i, cport=41000 + i)
+        s.handshake()
+        sessions.append(s)
+    for s in sessions:
+        s.data(True, b"AAAA")
+    n = len(cap.frames)
+    test = {"args": ["--set", "stream.memcap=64kb"],
+            "event_counts": {"flow": 100, "stats": 1},
+            "checks": [{"count": 100, "match": {"event_type": "flow", "proto": "TCP",
+                                                "flow.pkts_toserver": 3, "flow.pkts_toclient": 1}},
+                       stats_check(n, {"stats.tcp.sessions": 100, "stats.tcp.ssn_memcap_drop": 51})]}
+    readme = """\
+One hundred concurrent sessions (handshake, then "AAAA" from each client),
+run with `--set stream.memcap=64kb`, which leaves libnids its minimum table of
+64 slots, of which it follows 3/4 (48); it evicts only once it holds more
+than that, so 49 sessions fit.
+
+Proves that reassembly memory stays bounded under many sessions and that
+what is dropped is counted: libnids evicts the oldest session for each new
+one beyond 49 (`tcp.ssn_memcap_drop` 51), while every flow is still tracked
+and logged (100 `flow` events with their exact counters).
+"""
+    return cap, test, readme
+
+
+@scenario
+def tcp_reordered_pickup():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    syn_ack = s.ip_segment(False, "SA", seq=5000, ack=1001)
+    s.send(True, "S")                      # seq 1000
+    s.sseq = 5001
+    cap.add(s.frame(syn_ack, False), "f", "tc")
+    # The server's data, which ACKs the request, is captured before the request.
+    s.send(False, "PA", b"BBBB", seq=5001, ack=1005, advance=False)
+    s.send(True, "PA", b"AAAA", seq=1001, ack=5001, advance=False)
+    s.send(True, "A", seq=1005, ack=5005, advance=False)
+    test = {"event_counts": {"flow": 1, "stats": 1},
+            "checks": [cap.flow_check("f", CLI4, CPORT, SRV4, SPORT, "TCP", "established")],
+            "streams": [basic_stream()]}
+    readme = """\
+A capture that reorders the opening of a session: the client's SYN, then
+the server's SYN/ACK (frames 1-2, in order), but the server's response
+"BBBB" (which already ACKs the request) is captured before the client's
+request "AAAA", and the client's handshake ACK is missing.
+
+libnids never sees a completed handshake, so the session is picked up from
+the response. Proves that the pickup starts each side at the sequence
+number its SYN announced, not at the ACK of the first data seen: the
+request "AAAA" is still reassembled (a start at the ACK would drop it).
+"""
+    return cap, test, readme
+
+
+@scenario
+def tcp_early_rst():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    s.data(True, b"AAAA")
+    # The server's RST after its response is captured before the response.
+    s.send(False, "R", seq=5005, ack=0, advance=False)
+    s.send(False, "PA", b"BBBB", seq=5001, ack=1005, advance=False)
+    s.send(False, "R", seq=5005, ack=0, advance=False)
+    n = len(cap.frames)
+    test = {"event_counts": {"flow": 1, "stats": 1},
+            "checks": [cap.flow_check("f", CLI4, CPORT, SRV4, SPORT, "TCP", "closed"),
+                       stats_check(n, {"stats.stream.suspected_rst_inject": 1})],
+            "streams": [basic_stream()]}
+    readme = """\
+A server RST whose sequence number lies past data not yet seen: the capture
+shows the RST (seq 5005) before the response "BBBB" (seq 5001-5004), then
+the RST again.
+
+libnids accepts a RST anywhere in the window and would end the session
+before "BBBB"; a receiver accepts a RST only at the exact next sequence
+number (RFC 5961 section 3.2). Proves that the out-of-sequence RST is held
+back (`stream.suspected_rst_inject` 1), the response is still reassembled,
+and the second, in-sequence RST closes the session.
+"""
+    return cap, test, readme
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))

@@ -142,7 +142,7 @@ static void on_log(enum ww_log_level level, const char *msg, void *user)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: ww-follow [-e EVENTS.json] FILE.pcap [FILE ...]\n");
+    fprintf(stderr, "usage: ww-follow [-e EVENTS.json] [-s KEY=VALUE ...] FILE.pcap [FILE ...]\n");
     return 2;
 }
 
@@ -169,10 +169,14 @@ int main(int argc, char **argv)
     struct follow f;
     memset(&f, 0, sizeof(f));
     const char *events = NULL;
+    const char *sets[32];
+    int nsets = 0;
     int c;
-    while ((c = getopt(argc, argv, "e:h")) != -1) {
+    while ((c = getopt(argc, argv, "e:s:h")) != -1) {
         if (c == 'e')
             events = optarg;
+        else if (c == 's' && nsets < 32)
+            sets[nsets++] = optarg;
         else
             return usage();
     }
@@ -190,6 +194,21 @@ int main(int argc, char **argv)
     const char *const *paths = (const char *const *)(argv + optind);
     if (cfg == NULL)
         goto out;
+    for (int i = 0; i < nsets; i++) {
+        char key[256];
+        const char *eq = strchr(sets[i], '=');
+        size_t klen = eq ? (size_t)(eq - sets[i]) : 0;
+        if (!eq || klen >= sizeof(key)) {
+            fprintf(stderr, "ww-follow: -s wants KEY=VALUE, got '%s'\n", sets[i]);
+            goto out;
+        }
+        memcpy(key, sets[i], klen);
+        key[klen] = 0;
+        if (ww_config_set(cfg, key, eq + 1, err, sizeof(err)) != 0) {
+            fprintf(stderr, "ww-follow: %s\n", err);
+            goto out;
+        }
+    }
     if (ww_capture_open_offline(&cap, paths, (size_t)(argc - optind), err, sizeof(err)) != 0) {
         fprintf(stderr, "ww-follow: %s\n", err);
         goto out;

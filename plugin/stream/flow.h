@@ -54,6 +54,7 @@ struct flow {
     bool midstream;             /* TCP picked up without its handshake */
     bool alerted;
     bool tcp_closed;            /* FIN or RST seen by reassembly: no midstream pickup after */
+    bool stream_refused;        /* no reassembly state could be had (stream.memcap) */
     const char *app_proto;      /* NULL until a parser claims the flow */
 
     struct flow_stream_dir sd[2];

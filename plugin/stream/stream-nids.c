@@ -20,8 +20,6 @@
 #define HOLES_PER_FLUSH 64   /* bound on holes filled in one go */
 #define NIDS_SCRATCH 65600   /* one IPv4 packet: 64 KiB + headers */
 
-/* libnids' private half-stream states (its tcp.h), beside <netinet/tcp.h>'s. */
-#define NIDS_TCP_CLOSE 7
 
 /* Sequence-space comparisons (RFC 793 §3.3). */
 static bool seq_after(uint32_t a, uint32_t b)
@@ -149,12 +147,14 @@ static void inject_segment(struct stream *s, uint32_t src, uint32_t dst, uint16_
 
 /* ---- per-flow state ------------------------------------------------------- */
 
+/* A flow refused a session (memcap) is not asked again: counted once. */
 static struct stream_flow *sflow_get(struct stream *s, struct flow *f)
 {
-    if (f->stream)
+    if (f->stream || f->stream_refused)
         return f->stream;
     struct stream_flow *sf = ww_mem_alloc(&s->mem, sizeof(*sf));
     if (!sf) {
+        f->stream_refused = true;
         s->ctr[CTR_TCP_SSN_MEMCAP_DROP]++;
         return NULL;
     }
@@ -166,6 +166,7 @@ static struct stream_flow *sflow_get(struct stream *s, struct flow *f)
             v6map_put(s->v6, sf->nids_cli);
             v6map_put(s->v6, sf->nids_srv);
             ww_mem_free(&s->mem, sf, sizeof(*sf));
+            f->stream_refused = true;
             s->ctr[CTR_TCP_SSN_MEMCAP_DROP]++;
             return NULL;
         }
@@ -347,12 +348,10 @@ static void on_nids_warning(int type, int err, struct ip *iph, void *data)
             ctr[CTR_DEV_IPV4_FRAG_PKT_TOO_LARGE]++;
         else
             ctr[CTR_DECODER_INVALID]++;
-    } else if (type == NIDS_WARN_TCP) {
-        if (err == NIDS_WARN_TCP_TOOMUCH)
-            ctr[CTR_TCP_SSN_MEMCAP_DROP]++;
-        else if (err == NIDS_WARN_TCP_BIGQUEUE)
-            ctr[CTR_SEV_REASSEMBLY_INSERT_LIMIT]++;
+    } else if (type == NIDS_WARN_TCP && err == NIDS_WARN_TCP_BIGQUEUE) {
+        ctr[CTR_SEV_REASSEMBLY_INSERT_LIMIT]++;
     }
+    /* NIDS_WARN_TCP_TOOMUCH: counted in on_tcp's NIDS_TIMED_OUT, for our sessions only. */
 }
 
 /* libnids cannot continue after a failed malloc (it dereferences the result). */
@@ -375,11 +374,26 @@ static bool needs_pickup(struct stream *s, struct stream_flow *sf, struct flow *
     if (!a)
         return true;
     /* A SYN seen but its SYN/ACK missed: libnids would wait forever. */
-    if (a->nids_state == 0 && a->server.state == NIDS_TCP_CLOSE) {
+    if (a->nids_state == 0 && a->server.state == TCP_CLOSE) {
         nids_free_tcp_stream(a);
         return true;
     }
     return false;
+}
+
+/* SYN and SYN/ACK seen but not the client's ACK (lost, or captured after
+ * the first data): libnids would drop data until it comes, so feed it. */
+static void complete_handshake(struct stream *s, struct stream_flow *sf, struct flow *f,
+                               const struct pkt *p)
+{
+    if (sf->nids || (p->tcp_flags & (TCP_SYN | TCP_RST)) || p->payload_len == 0)
+        return;
+    struct tcp_stream *a = nids_lookup(sf, f);
+    if (!a || a->nids_state != 0 || a->server.state != TCP_SYN_RECV)
+        return;
+    s->cur_flow = f;
+    inject_segment(s, a->addr.saddr, a->addr.daddr, a->addr.source, a->addr.dest,
+                   a->client.seq, a->server.seq, TCP_ACK, 0);
 }
 
 /* Feeds a synthetic handshake so libnids follows a session already under way.
@@ -606,6 +620,7 @@ void stream_tcp_packet(struct stream *s, struct flow *f, enum flow_dir dir, cons
         sf->syn_seen[dir] = true;
         sf->isn[dir] = p->seq;
     }
+    complete_handshake(s, sf, f, p);
     if (needs_pickup(s, sf, f, p))
         pickup(s, sf, f, dir, p);
     if (rst_out_of_sequence(sf, dir, p)) {

@@ -6,7 +6,8 @@
 
 /* Byte arrays keep their one-header-per-comment layout. */
 /* clang-format off */
-/* Ethernet | 802.1Q vid 7 | IPv4 | UDP > 4789 | VXLAN vni 100 | Ethernet | 802.1Q vid 99 | IPv4 | TCP */
+/* Ethernet | 802.1Q vid 7 | IPv4 | UDP > 4789 | VXLAN vni 100
+ *   | Ethernet | 802.1Q vid 99 | IPv4 | TCP */
 static const uint8_t vxlan_tcp[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x8100 */
     0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb,
@@ -361,7 +362,8 @@ static const uint8_t erspan1[] = {
     0x69, 0x6e, 0x6e, 0x65, 0x72,
 };
 
-/* Ethernet | IPv4 | GRE seq 9 proto 0x22eb | ERSPAN III (Ethernet frame) | Ethernet | IPv6 | UDP "v3" */
+/* Ethernet | IPv4 | GRE seq 9 proto 0x22eb | ERSPAN III (Ethernet frame)
+ *   | Ethernet | IPv6 | UDP "v3" */
 static const uint8_t erspan3[] = {
     /* eth 66:77:88:99:aa:bb > 00:11:22:33:44:55 type 0x0800 */
     0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb,
