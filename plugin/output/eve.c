@@ -193,6 +193,10 @@ static const char *pkt_src_name(uint8_t tunnel)
         return "gre tunnel";
     case PKT_TUNNEL_VXLAN:
         return "vxlan encapsulation";
+    case PKT_TUNNEL_IPV4:
+        return "ipv4 tunnel";
+    case PKT_TUNNEL_IPV6:
+        return "ipv6 tunnel";
     default:
         return "wire/pcap";
     }
