@@ -21,7 +21,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit test-golden test-pcaps test-corpus sanitize deps install clean bench fmt
+.PHONY: all test unit test-golden test-pcaps test-live test-corpus sanitize deps install clean bench fmt
 
 all: walletwatch $(TOOL_BIN)
 
@@ -65,7 +65,11 @@ test-pcaps: all
 test-golden: all
 	@tests/run-golden.sh ./walletwatch
 
-test: all unit test-golden test-pcaps
+# Live capture on lo (skipped unless root).
+test-live: all
+	@/usr/bin/python3 tests/run-live.py ./walletwatch
+
+test: all unit test-golden test-pcaps test-live
 	@echo "make test: all suites passed"
 
 CORPUS ?= ../shared/corpus
@@ -83,6 +87,8 @@ sanitize-run: $(BUILD)/walletwatch-bin $(UNIT_BIN)
 	    tests/run-golden.sh $(BUILD)/walletwatch
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    /usr/bin/python3 tests/run-pcaps.py --bin $(BUILD)/walletwatch pcaps
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    /usr/bin/python3 tests/run-live.py $(BUILD)/walletwatch
 
 $(BUILD)/walletwatch-bin: $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $(BUILD)/walletwatch $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a $(DEPLIBS)
