@@ -14,11 +14,49 @@
 
 #include "../stream/flow.h"
 
-struct app_ctx; /* the engine's services to parsers (events, counters) */
+#include <json-c/json.h>
+
+struct app_ctx; /* the engine's services to parsers: app_tx_done(), app_anomaly() */
+
+#define APP_TX_MAX_BUFS 24
+
+/* One sticky-buffer value of a transaction (see detect/detect-buffer.h). */
+struct app_buffer {
+    int id;                     /* from detect_buffer_register() */
+    const uint8_t *data;
+    size_t len;
+};
+
+/* A transaction (an HTTP request/response pair, a DNS message, a TLS
+ * handshake, a wallet call, a chat message) handed to the engine, which logs
+ * its event and runs the rules on its buffers. Everything it points to only
+ * needs to live for the app_tx_done() call. */
+struct app_tx {
+    const char *event_type;     /* its EVE event ("http", "dns", "tls", "wallet",
+                                 * "messaging"), or NULL to log none */
+    enum flow_dir dir;          /* direction of the data that completed it */
+    uint64_t tx_id;             /* per flow, from 0 */
+    struct app_buffer bufs[APP_TX_MAX_BUFS];
+    size_t nbufs;
+    /* Adds the transaction's object (e.g. "http": {...}) to an event; the
+     * same object goes into its own event and into alerts on it. Wire strings
+     * must go through eve_string(); secrets only as redacted fingerprints. */
+    void (*to_json)(const void *tx, struct json_object *event);
+    const void *tx;
+};
+
+/* Logs tx as its event type and inspects its buffers with the rules. */
+void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx);
+/* An app-layer anomaly: {"type":"applayer","event":event,"app_proto":...,"layer":"parser"},
+ * counted, rate-limited. */
+void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event);
 
 struct app_parser {
     const char *name; /* app_proto in EVE, e.g. "http" */
     uint8_t ipproto;  /* 6 or 17 */
+    /* Registers the parser's sticky buffers (detect_buffer_register); called
+     * once per process before rules load. May be NULL. */
+    void (*register_buffers)(void);
     /* Returns true when the first bytes of a direction look like this protocol. */
     bool (*probe)(const uint8_t *data, size_t len, enum flow_dir dir, const struct flow *f);
     /* Returns new per-flow state, or NULL when out of memory. */
@@ -30,6 +68,8 @@ struct app_parser {
                  const uint8_t *data, size_t len, bool gap);
 };
 
+/* Calls every parser's register_buffers() once. */
+void app_register_all(void);
 /* Offers a chunk of f to the parsers: detection first, then the owner's parse(). */
 void app_on_data(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, const uint8_t *data,
                  size_t len, bool gap);

@@ -1,0 +1,31 @@
+/* detect-buffer.h — the names of sticky buffers.
+ *
+ * Buffer 0 is pkt_data (packet payload, or the reassembled stream for TCP).
+ * App-layer parsers register their buffers ("http.uri", "dns.query",
+ * "wallet.method"...) from their register_buffers() hook before rules are
+ * loaded; the rule parser only ever asks this registry, so a new parser adds
+ * buffers without touching the detection code. */
+#ifndef WW_DETECT_BUFFER_H
+#define WW_DETECT_BUFFER_H
+
+#define DETECT_BUF_PKT_DATA 0
+#define DETECT_BUF_MAX 96
+
+#define BUF_TOSERVER 0x1
+#define BUF_TOCLIENT 0x2
+
+/* Returns the id of name (registering it the first time), or -1 when the
+ * table is full. app_proto restricts rules using it to that protocol; dirs is
+ * BUF_TOSERVER | BUF_TOCLIENT. */
+int detect_buffer_register(const char *name, const char *app_proto, unsigned dirs);
+/* Makes alias (e.g. "file_data", or the legacy modifier "http_uri") name the same buffer. */
+int detect_buffer_alias(const char *alias, const char *name);
+/* Returns the id of a registered name or alias, or -1. */
+int detect_buffer_id(const char *name);
+const char *detect_buffer_name(int id);
+const char *detect_buffer_app_proto(int id);
+unsigned detect_buffer_dirs(int id);
+/* Returns the number of ids in use (ids are 0 .. count-1). */
+int detect_buffer_count(void);
+
+#endif
