@@ -1,7 +1,7 @@
 # walletwatch — see README.md. Objects go to build/, the sensor to ./walletwatch.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS    := libpcap libpcre2-8 json-c libcrypto
+PKGS    := libpcap libpcre2-8 json-c libcrypto libhs zlib
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
@@ -11,7 +11,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(DEPCFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 BUILD   ?= build
-LIB_SRC := $(sort $(wildcard plugin/util/*.c plugin/decode/*.c plugin/stream/*.c plugin/app/*.c \
+LIB_SRC := $(sort $(wildcard plugin/util/*.c plugin/decode/*.c plugin/stream/*.c plugin/app/*.c plugin/detect/*.c \
                               plugin/output/*.c plugin/engine/*.c plugin/capture/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 SENSOR_SRC := $(wildcard plugin/sensor/*.c)
