@@ -10,6 +10,7 @@
 
 #define APP_PROBE_BYTES 4096
 
+/* One line per parser; keep the end marker last. */
 static const struct app_parser *const app_parsers[] = {
     NULL, /* end of table */
 };
