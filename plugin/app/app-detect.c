@@ -48,6 +48,17 @@ static void app_detect(struct app_flow *af, struct flow *f, enum flow_dir dir,
         af->given_up = true;
 }
 
+void app_register_all(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    for (size_t i = 0; app_parsers[i]; i++)
+        if (app_parsers[i]->register_buffers)
+            app_parsers[i]->register_buffers();
+}
+
 void app_on_data(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, const uint8_t *data,
                  size_t len, bool gap)
 {

@@ -10,33 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../app/app.h"
-#include "../decode/decode.h"
-#include "../output/eve.h"
-#include "../stream/flow.h"
-#include "../stream/stream-nids.h"
-#include "../util/conf.h"
-#include "../util/counters.h"
-#include "../util/log.h"
-
-#define WW_VERSION "0.1.0"
-
-struct ww_engine {
-    ww_config *cfg;
-    struct wlog log;
-    struct eve eve;
-    uint64_t ctr[CTR_COUNT];
-    struct flow_table *flows;
-    struct stream *stream;
-    ww_stream_cb stream_cb;
-    void *user;
-    struct timeval now;          /* latest packet (or tick) time */
-    time_t expired_at;           /* second of the last timeout sweep */
-    time_t wall_start;
-    /* anomaly rate limit: events logged in the current second, per counter */
-    time_t anomaly_sec[CTR_COUNT];
-    uint32_t anomaly_count[CTR_COUNT];
-};
+#include "engine.h"
 
 WW_EXPORT const char *ww_version(void)
 {
@@ -61,7 +35,7 @@ WW_EXPORT const char *ww_strerror(int err)
 /* ---- anomalies ------------------------------------------------------------ */
 
 /* At most anomaly.rate-limit events per name per second of capture time. */
-static bool anomaly_allowed(ww_engine *eng, enum counter c)
+bool engine_anomaly_allowed(ww_engine *eng, enum counter c)
 {
     if (eng->anomaly_sec[c] != eng->now.tv_sec) {
         eng->anomaly_sec[c] = eng->now.tv_sec;
@@ -74,7 +48,7 @@ static void log_decode_events(ww_engine *eng, const struct pkt *p, const struct 
 {
     for (uint8_t i = 0; i < p->event_count; i++) {
         enum decode_event ev = p->events[i];
-        if (anomaly_allowed(eng, CTR_OF_DECODE_EVENT(ev)))
+        if (engine_anomaly_allowed(eng, CTR_OF_DECODE_EVENT(ev)))
             eve_log_anomaly(&eng->eve, p, f, "decode", decode_event_name(ev));
     }
 }
@@ -87,7 +61,7 @@ static void on_stream_data(void *user, struct flow *f, enum flow_dir dir, const 
     ww_engine *eng = user;
     if (eng->stream_cb)
         eng->stream_cb(f->flow_id, dir == DIR_TOCLIENT, data, len, gap, eng->user);
-    app_on_data(NULL, f, dir, data, len, gap);
+    app_on_data(&eng->app, f, dir, data, len, gap);
 }
 
 static void on_stream_event(void *user, struct flow *f, enum stream_event ev)
@@ -95,7 +69,7 @@ static void on_stream_event(void *user, struct flow *f, enum stream_event ev)
     ww_engine *eng = user;
     enum counter c = CTR_OF_STREAM_EVENT(ev);
     eng->ctr[c]++;
-    if (anomaly_allowed(eng, c))
+    if (engine_anomaly_allowed(eng, c))
         eve_log_anomaly(&eng->eve, NULL, f, "stream", stream_event_name(ev));
 }
 
@@ -161,7 +135,9 @@ WW_EXPORT int ww_engine_new(ww_engine **out, const ww_config *cfg, ww_event_cb o
     eng->eve.cb = on_event;
     eng->eve.user = user;
     eng->user = user;
+    eng->app.eng = eng;
     eng->wall_start = time(NULL);
+    app_register_all();
     int rc = eng->cfg ? engine_init_parts(eng) : WW_E_NOMEM;
     if (rc != 0) {
         ww_engine_free(eng);
@@ -207,33 +183,42 @@ static void count_frame(ww_engine *eng, const struct ww_packet *frame)
         eng->ctr[CTR_DECODER_MAX_PKT_SIZE] = frame->len;
 }
 
+/* Decode, then the fragment path or the flow path. */
+static void engine_process(ww_engine *eng, const struct ww_packet *frame)
+{
+    struct pkt p;
+    enum decode_result r = decode_packet(frame, &p, eng->ctr);
+    if (r != DECODE_OK) {
+        log_decode_events(eng, &p, NULL);
+        return;
+    }
+    if (p.is_fragment) {
+        log_decode_events(eng, &p, NULL);
+        stream_fragment(eng->stream, &p);
+        return;
+    }
+    enum flow_dir dir;
+    struct flow *f = flow_lookup(eng->flows, &p, &dir);
+    log_decode_events(eng, &p, f);
+    if (!f)
+        return;
+    flow_update(eng->flows, f, dir, &p);
+    if (p.proto == 6 && p.has_l4)
+        stream_tcp_packet(eng->stream, f, dir, &p);
+    else if (p.proto == 17 && p.has_l4 && p.payload_len > 0)
+        app_on_data(&eng->app, f, dir, p.payload, p.payload_len, false);
+    return;
+}
+
 WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *frame)
 {
     if (!eng || !frame || !frame->data)
         return WW_E_INVAL;
     count_frame(eng, frame);
     advance_clock(eng, &frame->ts);
-    struct pkt p;
-    enum decode_result r = decode_packet(frame, &p, eng->ctr);
-    if (r != DECODE_OK) {
-        log_decode_events(eng, &p, NULL);
-        return 0;
-    }
-    if (p.is_fragment) {
-        log_decode_events(eng, &p, NULL);
-        stream_fragment(eng->stream, &p);
-        return 0;
-    }
-    enum flow_dir dir;
-    struct flow *f = flow_lookup(eng->flows, &p, &dir);
-    log_decode_events(eng, &p, f);
-    if (!f)
-        return 0;
-    flow_update(eng->flows, f, dir, &p);
-    if (p.proto == 6 && p.has_l4)
-        stream_tcp_packet(eng->stream, f, dir, &p);
-    else if (p.proto == 17 && p.has_l4 && p.payload_len > 0)
-        app_on_data(NULL, f, dir, p.payload, p.payload_len, false);
+    eng->frame = frame;
+    engine_process(eng, frame);
+    eng->frame = NULL;
     return 0;
 }
 

@@ -276,6 +276,12 @@ struct json_object *eve_begin_packet(const char *event_type, const struct pkt *p
 struct json_object *eve_begin_flow(const char *event_type, const struct flow *f,
                                    const struct timeval *ts)
 {
+    return eve_begin_tx(event_type, f, ts, NULL);
+}
+
+struct json_object *eve_begin_tx(const char *event_type, const struct flow *f,
+                                 const struct timeval *ts, const struct ww_packet *frame)
+{
     assert(f != NULL);
     bool ports = has_ports(f->proto);
     struct json_object *o = json_object_new_object();
@@ -284,6 +290,10 @@ struct json_object *eve_begin_flow(const char *event_type, const struct flow *f,
 
     put(o, "timestamp", eve_time(ts != NULL ? ts : &f->last));
     put(o, "flow_id", json_object_new_uint64(f->flow_id));
+    if (frame != NULL && frame->iface != NULL)
+        put(o, "in_iface", eve_string((const uint8_t *)frame->iface, strlen(frame->iface)));
+    if (frame != NULL && frame->pcap_cnt > 0)
+        put(o, "pcap_cnt", json_object_new_uint64(frame->pcap_cnt));
     put(o, "event_type", json_object_new_string(event_type));
     put_vlan(o, f->vlan, f->vlan_count < 2 ? f->vlan_count : 2);
     put_addr(o, "src_ip", &f->cli);

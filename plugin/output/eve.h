@@ -37,6 +37,10 @@ struct json_object *eve_begin_packet(const char *event_type, const struct pkt *p
 /* Starts an event about a flow, in flow (client → server) orientation. */
 struct json_object *eve_begin_flow(const char *event_type, const struct flow *f,
                                    const struct timeval *ts);
+/* Starts a transaction event (http, dns, wallet...) in flow orientation at
+ * time ts, with the pcap_cnt / in_iface of the frame that completed it (may be NULL). */
+struct json_object *eve_begin_tx(const char *event_type, const struct flow *f,
+                                 const struct timeval *ts, const struct ww_packet *frame);
 /* Starts an event with only timestamp and event_type (stats). */
 struct json_object *eve_begin_bare(const char *event_type, const struct timeval *ts);
 

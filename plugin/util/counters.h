@@ -81,6 +81,23 @@
     X(TCP_NO_FLOW, "tcp.no_flow")                               \
     X(TCP_MEMUSE, "tcp.memuse")                                 \
     X(TCP_REASSEMBLY_MEMUSE, "tcp.reassembly_memuse")           \
+    X(APP_TX_HTTP, "app_layer.tx.http")                         \
+    X(APP_TX_TLS, "app_layer.tx.tls")                           \
+    X(APP_TX_DNS_UDP, "app_layer.tx.dns_udp")                   \
+    X(APP_TX_SMTP, "app_layer.tx.smtp")                         \
+    X(APP_TX_FTP, "app_layer.tx.ftp")                           \
+    X(APP_TX_MQTT, "app_layer.tx.mqtt")                         \
+    X(APP_TX_TELNET, "app_layer.tx.telnet")                     \
+    X(APP_TX_WEBSOCKET, "app_layer.tx.websocket")               \
+    X(APP_ERROR_HTTP, "app_layer.error.http.parser")            \
+    X(APP_ERROR_TLS, "app_layer.error.tls.parser")              \
+    X(APP_ERROR_DNS_UDP, "app_layer.error.dns_udp.parser")      \
+    X(APP_ERROR_SMTP, "app_layer.error.smtp.parser")            \
+    X(APP_ERROR_FTP, "app_layer.error.ftp.parser")              \
+    X(APP_ERROR_MQTT, "app_layer.error.mqtt.parser")            \
+    X(APP_ERROR_TELNET, "app_layer.error.telnet.parser")        \
+    X(APP_ERROR_WEBSOCKET, "app_layer.error.websocket.parser")  \
+    X(APP_ERROR_OTHER, "app_layer.error.failed_tcp.parser")     \
     X(DETECT_ALERT, "detect.alert")                             \
     X(DETECT_ALERTS_SUPPRESSED, "detect.alerts_suppressed")
 

@@ -1,0 +1,70 @@
+/* engine-app.c — the engine's services to app-layer parsers (app.h):
+ * transactions become events (and, with rules loaded, go through detection),
+ * parser anomalies become rate-limited anomaly events and counters. */
+#include <string.h>
+
+#include "engine.h"
+
+/* Suricata's per-protocol counter names, where the schema has them. */
+struct app_counters {
+    const char *proto;
+    enum counter tx, error;
+};
+
+static const struct app_counters app_counters[] = {
+    {"http", CTR_APP_TX_HTTP, CTR_APP_ERROR_HTTP},
+    {"tls", CTR_APP_TX_TLS, CTR_APP_ERROR_TLS},
+    {"dns", CTR_APP_TX_DNS_UDP, CTR_APP_ERROR_DNS_UDP},
+    {"smtp", CTR_APP_TX_SMTP, CTR_APP_ERROR_SMTP},
+    {"ftp", CTR_APP_TX_FTP, CTR_APP_ERROR_FTP},
+    {"mqtt", CTR_APP_TX_MQTT, CTR_APP_ERROR_MQTT},
+    {"telnet", CTR_APP_TX_TELNET, CTR_APP_ERROR_TELNET},
+    {"websocket", CTR_APP_TX_WEBSOCKET, CTR_APP_ERROR_WEBSOCKET},
+};
+
+static const struct app_counters *counters_of(const struct flow *f)
+{
+    for (size_t i = 0; f->app_proto && i < sizeof(app_counters) / sizeof(app_counters[0]); i++)
+        if (strcmp(app_counters[i].proto, f->app_proto) == 0)
+            return &app_counters[i];
+    return NULL;
+}
+
+void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
+{
+    ww_engine *eng = ctx->eng;
+    const struct app_counters *c = counters_of(f);
+    if (c && tx->event_type)
+        eng->ctr[c->tx]++;
+    if (!tx->event_type)
+        return;
+    struct json_object *o = eve_begin_tx(tx->event_type, f, &eng->now, eng->frame);
+    if (!o)
+        return;
+    json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
+    tx->to_json(tx->tx, o);
+    if (f->app_proto)
+        json_object_object_add(o, "app_proto", json_object_new_string(f->app_proto));
+    eve_emit(&eng->eve, o);
+}
+
+void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)
+{
+    ww_engine *eng = ctx->eng;
+    const struct app_counters *c = counters_of(f);
+    enum counter ctr = c ? c->error : CTR_APP_ERROR_OTHER;
+    eng->ctr[ctr]++;
+    if (!engine_anomaly_allowed(eng, ctr))
+        return;
+    struct json_object *o = eve_begin_tx("anomaly", f, &eng->now, eng->frame);
+    if (!o)
+        return;
+    struct json_object *a = json_object_new_object();
+    json_object_object_add(a, "type", json_object_new_string("applayer"));
+    json_object_object_add(a, "event", json_object_new_string(event));
+    if (f->app_proto)
+        json_object_object_add(a, "app_proto", json_object_new_string(f->app_proto));
+    json_object_object_add(a, "layer", json_object_new_string("parser"));
+    json_object_object_add(o, "anomaly", a);
+    eve_emit(&eng->eve, o);
+}
