@@ -39,7 +39,7 @@ $(BUILD)/libwalletwatch.so: $(LIB_OBJ)
 # The sensor sees only the public header.
 $(BUILD)/plugin/sensor/%.o: plugin/sensor/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iplugin/include -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -Iplugin/include -DWW_SIGDIR=\"$(PREFIX)/share/walletwatch/signatures\" -MMD -MP -c $< -o $@
 
 walletwatch: $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a $(DEPLIBS)

@@ -322,6 +322,7 @@ def basic_stream(cli=CLI4, cport=CPORT, srv=SRV4, sport=SPORT, ts="AAAA", tc="BB
 # ------------------------------------------------------------- scenarios ---
 
 SCENARIOS = {}
+RULES = {}  # scenario -> text of its test.rules (run with -S pcaps/<name>/test.rules)
 
 
 def scenario(fn):
@@ -342,8 +343,9 @@ Common to all crafted scenarios (tools/craft-pcaps.py):
   "key absent") unless the scenario is about a gap.
 - The final `stats` event must count every frame of the file in
   `decoder.pkts`.
-- No alert is expected: the payloads are letters on a port no parser claims
-  (9999) and no shipped rule should match them.
+- No alert is expected (unless the scenario is about detection: then it
+  runs with its own `test.rules` only): the payloads are letters on a port
+  no parser claims (9999) and no shipped rule should match them.
 """
 
 
@@ -909,11 +911,22 @@ def udp_basic():
     rp = IP(src=dns_srv, dst=CLI4, id=0x6001, ttl=64) / UDP(sport=53, dport=40053) / r
     cap.add(l2_ethernet(bytes(qp), True), "f", "ts")
     cap.add(l2_ethernet(bytes(rp), False), "f", "tc")
-    # The DNS parser (protocol-parsers issue) adds the two dns events
-    # (request, response) and app_proto "dns" here.
-    test = {"event_counts": {"flow": 1, "stats": 1},
+    test = {"event_counts": {"flow": 1, "dns": 2, "stats": 1},
             "checks": [cap.flow_check("f", CLI4, 40053, dns_srv, 53, "UDP", "established",
-                                      {"app_proto": None}),
+                                      {"app_proto": "dns"}),
+                       {"count": 1, "match": {"event_type": "dns", "dns.type": "request",
+                                              "src_ip": CLI4, "src_port": 40053,
+                                              "dest_ip": dns_srv, "dest_port": 53,
+                                              "dns.id": 0x1234,
+                                              "dns.queries.0.rrname": "node.example.com",
+                                              "dns.queries.0.rrtype": "A"}},
+                       {"count": 1, "match": {"event_type": "dns", "dns.type": "response",
+                                              "src_ip": CLI4, "src_port": 40053,
+                                              "dest_ip": dns_srv, "dest_port": 53,
+                                              "dns.id": 0x1234, "dns.rcode": "NOERROR",
+                                              "dns.answers.0.rrname": "node.example.com",
+                                              "dns.answers.0.rrtype": "A",
+                                              "dns.answers.0.rdata": "10.0.0.80"}},
                        stats_check(2, {"stats.decoder.udp": 2})]}
     readme = """\
 A DNS query and its answer over UDP port 53: 10.0.0.1:40053 asks 10.0.0.53
@@ -922,14 +935,13 @@ for the A record of node.example.com (id 0x1234, RD), the answer gives
 checksums, no name matches any TraderTraitor indicator.
 
 Proves UDP flow tracking (one flow, the querier as client, one packet each
-way). Once the DNS parser lands it also proves the parser sees both messages.
+way) and that the DNS parser sees both messages.
 
 Design choices:
 - `flow.state` is `established` once both directions were seen (Suricata's
   rule for UDP).
-- With the DNS parser: dns events follow Suricata 8 (version 3), one
-  `request` event with the querier as src_ip and one `response` event with
-  the responder as src_ip; app_proto "dns".
+- dns events are transaction events in flow orientation (client -> server),
+  as walletwatch logs every transaction; app_proto "dns".
 """
     return cap, test, readme
 
@@ -1287,6 +1299,291 @@ one at exit (7 packets).
     return cap, test, readme
 
 
+
+# ------------------------------------------------------------- detection ---
+
+def rules_args(name):
+    return ["-S", "pcaps/%s/test.rules" % name]
+
+
+def alert_check(sid, count=1, extra=None):
+    m = {"event_type": "alert", "alert.signature_id": sid}
+    if extra:
+        m.update(extra)
+    return {"count": count, "match": m}
+
+
+@scenario
+def detect_split_content():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    s.data(True, b"GET /wal")          # the pattern "wallet.dat" spans two segments
+    s.ack(False)
+    s.data(True, b"let.dat HTTP/1.0")
+    s.ack(False)
+    s.data(False, b"NO")
+    s.ack(True)
+    s.close()
+    RULES["detect-split-content"] = (
+        'alert tcp any any -> any 9999 (msg:"wallet file requested"; flow:to_server; '
+        'content:"wallet.dat"; sid:1000001; rev:1;)\n'
+        'alert tcp any any -> any 9999 (msg:"request start"; flow:to_server; '
+        'content:"GET"; depth:3; sid:1000002; rev:1;)\n'
+        'alert tcp any any -> any any (msg:"never: the reply"; flow:to_server; '
+        'content:"NO"; sid:1000003; rev:1;)\n')
+    test = {"args": rules_args("detect-split-content"),
+            "event_counts": {"flow": 1, "alert": 2, "stats": 1},
+            "checks": [alert_check(1000001, 1, {"src_ip": CLI4, "src_port": CPORT, "dest_ip": SRV4,
+                                                 "dest_port": SPORT, "direction": "to_server",
+                                                 "alert.rev": 1, "alert.gid": 1,
+                                                 "alert.signature": "wallet file requested",
+                                                 "alert.severity": 3, "alert.action": "allowed",
+                                                 "flow.src_ip": CLI4, "flow.dest_port": SPORT}),
+                       alert_check(1000002, 1),
+                       stats_check(len(cap.frames), {"stats.detect.alert": 2})]}
+    readme = """\
+A request whose pattern "wallet.dat" is split across two TCP segments
+("GET /wal" + "let.dat HTTP/1.0"), each delivered by its own libnids
+callback, with rules on the reassembled stream.
+
+Proves that a content split across segments and callbacks matches, exactly
+once (sid 1000001); that a content matched in the first segment is not
+reported again when the next segment extends the stream (sid 1000002, one
+alert); that a to_server rule does not fire on the reply (sid 1000003), and
+the alert's fields: packet-direction header, `direction`, `flow` summary in
+client -> server orientation, gid 1, severity 3 without classtype.
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_out_of_order():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    s.send(True, "PA", b"let.dat", seq=1005, advance=False)   # second half first
+    s.send(True, "PA", b"/wal", seq=1001, advance=False)
+    s.cseq = 1012
+    s.ack(False)
+    s.close()
+    RULES["detect-out-of-order"] = (
+        'alert tcp any any -> any any (msg:"wallet file requested"; flow:to_server; '
+        'content:"/wallet.dat"; sid:1000010; rev:1;)\n')
+    test = {"args": rules_args("detect-out-of-order"),
+            "event_counts": {"flow": 1, "alert": 1, "stats": 1},
+            "checks": [alert_check(1000010, 1, {"direction": "to_server"})],
+            "streams": [basic_stream(ts="/wallet.dat", tc="")]}
+    readme = """\
+The pattern "/wallet.dat" arrives in two segments in the wrong order: the
+capture holds "let.dat" (seq 1005) before "/wal" (seq 1001).
+
+Proves that out-of-order delivery is put back in order before detection and
+that the rule alerts once.
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_once_per_direction():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    s.data(True, b"SEED words")
+    s.ack(False)
+    s.data(False, b"SEED back")
+    s.ack(True)
+    s.close()
+    RULES["detect-once-per-direction"] = (
+        'alert tcp any any <> any any (msg:"SEED in either direction"; content:"SEED"; '
+        'sid:1000020; rev:2;)\n'
+        'alert ip any any -> any any (msg:"SEED, ip rule"; content:"SEED"; sid:1000021;)\n')
+    test = {"args": rules_args("detect-once-per-direction"),
+            "event_counts": {"flow": 1, "alert": 4, "stats": 1},
+            "checks": [alert_check(1000020, 1, {"direction": "to_server", "src_ip": CLI4}),
+                       alert_check(1000020, 1, {"direction": "to_client", "src_ip": SRV4}),
+                       alert_check(1000021, 1, {"direction": "to_server"}),
+                       alert_check(1000021, 1, {"direction": "to_client"})]}
+    readme = """\
+"SEED" is sent once each way. A `tcp` rule (and an `ip` rule) on the
+payload must alert once per direction: the stream is inspected, the packet
+carrying the same bytes is not inspected again (4 alerts in all, not 8).
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_padding():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    ipb = s.ip_segment(True, "PA", b"hi")
+    s.cseq += 2
+    frame = l2_ethernet(ipb, True)
+    frame += b"PAD!" * ((60 - len(frame)) // 4 + 1)
+    cap.add(frame[:64], "f", "ts")
+    s.ack(False)
+    s.close()
+    RULES["detect-padding"] = (
+        'alert tcp any any -> any any (msg:"padding is not payload"; content:"PAD!"; '
+        'sid:1000030;)\n'
+        'alert tcp any any -> any any (msg:"the payload"; content:"hi"; dsize:2; sid:1000031;)\n')
+    test = {"args": rules_args("detect-padding"),
+            "event_counts": {"flow": 1, "alert": 1, "stats": 1},
+            "checks": [alert_check(1000031, 1, {"pcap_cnt": 4})]}
+    readme = """\
+A 2-byte segment "hi" in a frame padded to 64 bytes with "PAD!PAD!...".
+
+Proves that the TCP payload ends at the IP total length: the padding never
+reaches the rules (no alert for sid 1000030), while the real payload does
+(sid 1000031, a packet rule through dsize, on the frame pcap_cnt 4).
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_udp():
+    cap = Capture()
+    for i, payload in enumerate([b"wallet ping", b"other"]):
+        ip = bytes(IP(src=CLI4, dst=SRV4, id=0x4100 + i, ttl=64) / UDP(sport=CPORT, dport=SPORT) / Raw(payload))
+        cap.add(l2_ethernet(ip, True), "f", "ts")
+    RULES["detect-udp"] = (
+        'alert udp $HOME_NET any -> $HOME_NET 9999 (msg:"wallet over udp"; content:"wallet"; '
+        'offset:0; depth:6; dsize:>5; classtype:policy-violation; '
+        'metadata:mitre_technique_id T1071, created_at 2026_11_25, mitre_technique_id T1001; '
+        'sid:1000040; rev:3;)\n'
+        'alert udp any any -> $EXTERNAL_NET any (msg:"never: internal"; content:"wallet"; '
+        'sid:1000041;)\n')
+    test = {"args": rules_args("detect-udp"),
+            "event_counts": {"flow": 1, "alert": 1, "stats": 1},
+            "checks": [alert_check(1000040, 1, {
+                "pcap_cnt": 1, "proto": "UDP", "alert.rev": 3, "alert.severity": 1,
+                "alert.category": "Potential Corporate Privacy Violation",
+                "alert.metadata.created_at": ["2026_11_25"],
+                "alert.metadata.mitre_technique_id": ["T1071", "T1001"]})]}
+    readme = """\
+Two UDP datagrams between internal hosts; one starts with "wallet".
+
+Proves packet inspection of UDP, $HOME_NET / $EXTERNAL_NET, offset/depth and
+dsize, the classtype's category and priority as severity, and metadata
+rendered as key -> list of values in rule order.
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_flowbits():
+    cap = Capture()
+    a = TcpSession(cap, "a", cport=41001)
+    a.handshake()
+    a.data(True, b"LOGIN alice")
+    a.ack(False)
+    a.data(True, b"TRANSFER 5")
+    a.ack(False)
+    b = TcpSession(cap, "b", cport=41002)
+    b.handshake()
+    b.data(True, b"TRANSFER 7")
+    b.ack(False)
+    RULES["detect-flowbits"] = (
+        'alert tcp any any -> any any (msg:"login seen"; content:"LOGIN"; '
+        'flowbits:set,logged_in; flowbits:noalert; sid:1000050;)\n'
+        'alert tcp any any -> any any (msg:"transfer after login"; content:"TRANSFER"; '
+        'flowbits:isset,logged_in; sid:1000051;)\n'
+        'alert tcp any any -> any any (msg:"transfer without login"; content:"TRANSFER"; '
+        'flowbits:isnotset,logged_in; sid:1000052;)\n')
+    test = {"args": rules_args("detect-flowbits"),
+            "event_counts": {"flow": 2, "alert": 2, "stats": 1},
+            "checks": [alert_check(1000051, 1, {"src_port": 41001}),
+                       alert_check(1000052, 1, {"src_port": 41002}),
+                       alert_check(1000050, 0)]}
+    readme = """\
+Two sessions: one logs in ("LOGIN") then asks for a transfer, the other asks
+for a transfer without logging in.
+
+Proves flowbits per flow: `set` with `noalert` (no alert for sid 1000050),
+`isset` (sid 1000051 on the first session only) and `isnotset` (sid 1000052
+on the second only).
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_threshold():
+    cap = Capture()
+    s = TcpSession(cap, "f")
+    s.handshake()
+    for i in range(5):
+        s.data(True, b"PING%d;" % i)
+        s.ack(False)
+    RULES["detect-threshold"] = (
+        'alert tcp any any -> any any (msg:"ping, limited"; content:"PING"; '
+        'threshold:type limit, track by_src, count 2, seconds 60; sid:1000060;)\n'
+        'alert tcp any any -> any any (msg:"ping, after 3"; content:"PING"; '
+        'detection_filter:track by_src, count 3, seconds 60; sid:1000061;)\n')
+    test = {"args": rules_args("detect-threshold"),
+            "event_counts": {"flow": 1, "alert": 4, "stats": 1},
+            "checks": [alert_check(1000060, 2), alert_check(1000061, 2),
+                       stats_check(len(cap.frames), {"stats.detect.alert": 4,
+                                                      "stats.detect.alerts_suppressed": 6})]}
+    readme = """\
+Five "PINGn;" messages in one stream, each in its own segment.
+
+Proves thresholds in packet time: `threshold: type limit, count 2` alerts
+for the first two matches only; `detection_filter: count 3` alerts only for
+matches after the third (the 4th and 5th); the six silenced matches are
+counted in `detect.alerts_suppressed`.
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_pass():
+    cap = Capture()
+    a = TcpSession(cap, "a", cport=41001)
+    a.handshake()
+    a.data(True, b"SECRET x")
+    a.ack(False)
+    b = TcpSession(cap, "b", cli="10.0.0.3", cport=41002)
+    b.handshake()
+    b.data(True, b"SECRET y")
+    b.ack(False)
+    RULES["detect-pass"] = (
+        'pass tcp 10.0.0.3 any -> any any (msg:"trusted scanner"; content:"SECRET"; '
+        'sid:1000070;)\n'
+        'alert tcp any any -> any any (msg:"secret"; content:"SECRET"; sid:1000071;)\n')
+    test = {"args": rules_args("detect-pass"),
+            "event_counts": {"flow": 2, "alert": 1, "stats": 1},
+            "checks": [alert_check(1000071, 1, {"src_ip": CLI4})]}
+    readme = """\
+The same payload from two clients; a `pass` rule covers 10.0.0.3.
+
+Proves that a matching pass rule silences the alerts of that inspection
+(10.0.0.3: none) and nothing else (10.0.0.1: sid 1000071).
+"""
+    return cap, test, readme
+
+
+@scenario
+def detect_dataset_ip():
+    cap = Capture()
+    for i, dst in enumerate(["10.0.0.66", "10.0.0.67"]):
+        ip = bytes(IP(src=CLI4, dst=dst, id=0x4200 + i, ttl=64) / UDP(sport=CPORT, dport=53) / Raw(b"q"))
+        cap.add(l2_ethernet(ip, True), "f%d" % i, "ts")
+    RULES["detect-dataset-ip"] = (
+        'alert ip any any -> any any (msg:"listed destination"; ip.dst; '
+        'dataset:isset,bad-ips,type ipv4,load bad-ips.txt,format plain; sid:1000080;)\n')
+    test = {"args": rules_args("detect-dataset-ip"),
+            "event_counts": {"flow": 2, "alert": 1, "stats": 1},
+            "checks": [alert_check(1000080, 1, {"dest_ip": "10.0.0.66"})]}
+    readme = """\
+Datagrams to two addresses; one is listed in a plain-format IOC file
+(`bad-ips.txt`, with a provenance comment).
+
+Proves address datasets on `ip.dst` loaded relative to the rules file.
+"""
+    return cap, test, readme
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     here = os.path.dirname(os.path.abspath(__file__))
@@ -1308,6 +1605,9 @@ def main():
             size = os.path.getsize(path)
             last = len(cap.frames[-1][1])
             os.truncate(path, size - (16 + last) + res[3])
+        if name in RULES:
+            with open(os.path.join(d, "test.rules"), "w") as f:
+                f.write(RULES[name])
         with open(os.path.join(d, "test.json"), "w") as f:
             json.dump(test, f, indent=2)
             f.write("\n")

@@ -10,8 +10,15 @@
 
 #define APP_PROBE_BYTES 4096
 
+extern const struct app_parser dns_udp_parser;
+extern const struct app_parser dns_tcp_parser;
+extern const struct app_parser tls_parser;
+
 /* One line per parser; keep the end marker last. */
 static const struct app_parser *const app_parsers[] = {
+    &dns_udp_parser,
+    &dns_tcp_parser,
+    &tls_parser,
     NULL, /* end of table */
 };
 

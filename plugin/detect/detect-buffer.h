@@ -8,7 +8,14 @@
 #ifndef WW_DETECT_BUFFER_H
 #define WW_DETECT_BUFFER_H
 
+#include <stdbool.h>
+
 #define DETECT_BUF_PKT_DATA 0
+/* Always present: the packet's source / destination address as 4 or 16
+ * bytes (Suricata 7's ip.src / ip.dst), for address datasets. */
+#define DETECT_BUF_IP_SRC 1
+#define DETECT_BUF_IP_DST 2
+#define DETECT_BUF_FIRST_APP 3 /* the first id a parser's registration gets */
 #define DETECT_BUF_MAX 96
 
 #define BUF_TOSERVER 0x1
@@ -27,5 +34,7 @@ const char *detect_buffer_app_proto(int id);
 unsigned detect_buffer_dirs(int id);
 /* Returns the number of ids in use (ids are 0 .. count-1). */
 int detect_buffer_count(void);
+/* Returns true when some registered buffer belongs to app protocol proto. */
+bool detect_buffer_is_app_proto(const char *proto);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef WW_DETECT_CLASSIFY_H
 #define WW_DETECT_CLASSIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +28,7 @@ void classification_free(struct classification *c);
 const struct class_entry *classification_find(const struct classification *c, const char *name);
 /* Returns the URL prefix of a reference type ("url" -> "http://"), or NULL if unknown. */
 const char *reference_prefix(const struct classification *c, const char *type);
+/* Returns true when a reference.config was loaded (rules' reference types are then checked). */
+bool classification_has_references(const struct classification *c);
 
 #endif

@@ -25,4 +25,7 @@ int sm_pcre_compile(const char *value, struct sigmatch *sm, const char **buffer,
                     size_t errlen);
 void sm_free(struct sigmatch *sm);
 
+/* Returns whether len satisfies a dsize or bsize test (=, <, >, lo<>hi exclusive). */
+bool detect_match_dsize(const struct sm_size *s, size_t len);
+
 #endif

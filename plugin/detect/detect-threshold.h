@@ -34,5 +34,9 @@ enum threshold_verdict threshold_check(struct threshold_ctx *t, const struct rul
                                        uint64_t flow_id, const struct timeval *now);
 /* Alerts suppressed so far (stats detect.alerts_suppressed). */
 uint64_t threshold_suppressed(const struct threshold_ctx *t);
+/* Tracking entries evicted, still live, to stay under the memcap. */
+uint64_t threshold_evicted(const struct threshold_ctx *t);
+/* Bytes of tracking state charged to the memcap. */
+uint64_t threshold_memuse(const struct threshold_ctx *t);
 
 #endif

@@ -36,6 +36,7 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     const struct app_counters *c = counters_of(f);
     if (c && tx->event_type)
         eng->ctr[c->tx]++;
+    engine_detect_tx(eng, f, tx);
     if (!tx->event_type)
         return;
     struct json_object *o = eve_begin_tx(tx->event_type, f, &eng->now, eng->frame);

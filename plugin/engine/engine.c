@@ -61,6 +61,7 @@ static void on_stream_data(void *user, struct flow *f, enum flow_dir dir, const 
     ww_engine *eng = user;
     if (eng->stream_cb)
         eng->stream_cb(f->flow_id, dir == DIR_TOCLIENT, data, len, gap, eng->user);
+    engine_detect_stream(eng, f, dir, data, len, gap);
     app_on_data(&eng->app, f, dir, data, len, gap);
 }
 
@@ -88,6 +89,7 @@ static void on_flow_end(struct flow *f, void *user)
     ww_engine *eng = user;
     stream_flow_end(eng->stream, f);
     app_on_flow_end(f);
+    detect_flow_free(f);
     eve_log_flow(&eng->eve, f);
 }
 
@@ -159,6 +161,7 @@ WW_EXPORT void ww_engine_free(ww_engine *eng)
     /* Sessions go first: libnids' exit walks them, and they point at flows. */
     stream_free(eng->stream);
     flow_table_free(eng->flows);
+    engine_detect_free(eng);
     ww_config_free(eng->cfg);
     free(eng);
 }
@@ -203,6 +206,7 @@ static void engine_process(ww_engine *eng, const struct ww_packet *frame)
     if (!f)
         return;
     flow_update(eng->flows, f, dir, &p);
+    engine_detect_packet(eng, f, dir, &p);
     if (p.proto == 6 && p.has_l4)
         stream_tcp_packet(eng->stream, f, dir, &p);
     else if (p.proto == 17 && p.has_l4 && p.payload_len > 0)

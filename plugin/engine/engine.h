@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../app/app.h"
+#include "../detect/detect-engine.h"
 #include "../decode/decode.h"
 #include "../output/eve.h"
 #include "../stream/flow.h"
@@ -39,8 +40,17 @@ struct ww_engine {
     time_t anomaly_sec[CTR_COUNT];
     uint32_t anomaly_count[CTR_COUNT];
     const struct ww_packet *frame; /* the frame being processed, NULL outside feed */
+    struct detect_engine *de;      /* the loaded ruleset, or NULL */
+    struct flowbit_names *flowbits; /* interned for the process: stable across reloads */
     struct app_ctx app;
 };
+
+/* Run the rules (no-ops without a ruleset). */
+void engine_detect_packet(ww_engine *eng, struct flow *f, enum flow_dir dir, const struct pkt *p);
+void engine_detect_stream(ww_engine *eng, struct flow *f, enum flow_dir dir, const uint8_t *data,
+                          size_t len, bool gap);
+void engine_detect_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx);
+void engine_detect_free(ww_engine *eng);
 
 /* Returns true when an anomaly event for counter c may be logged now (rate limit). */
 bool engine_anomaly_allowed(ww_engine *eng, enum counter c);

@@ -66,6 +66,8 @@ enum ww_log_level { WW_LOG_ERR, WW_LOG_WARN, WW_LOG_INFO, WW_LOG_DEBUG };
 typedef void (*ww_event_cb)(const char *line, size_t len, void *user);
 /* Receives one diagnostic line. */
 typedef void (*ww_log_cb)(enum ww_log_level level, const char *msg, void *user);
+/* Receives one problem found loading rules, as "FILE:LINE: message". */
+typedef void (*ww_problem_cb)(const char *msg, void *user);
 /* Receives reassembled TCP payload in stream order, per direction (to_client 0 or 1);
  * gap is 1 for bytes lost before the capture saw them (data is then NULL). */
 typedef void (*ww_stream_cb)(uint64_t flow_id, int to_client, const uint8_t *data, size_t len,
@@ -76,6 +78,8 @@ WW_EXPORT ww_config *ww_config_new(void);
 /* Returns 0 or WW_E_CONFIG with "KEY: message" in err. */
 WW_EXPORT int ww_config_set(ww_config *cfg, const char *key, const char *value, char *err,
                             size_t errlen);
+/* Returns the value of key as text ("" when unknown). */
+WW_EXPORT const char *ww_config_get(const ww_config *cfg, const char *key);
 /* Returns 0 or WW_E_CONFIG with the first problem as "FILE:LINE: message" in err. */
 WW_EXPORT int ww_config_load(ww_config *cfg, const char *path, char *err, size_t errlen);
 /* Frees a configuration; engines keep their own copy. */
@@ -84,6 +88,15 @@ WW_EXPORT void ww_config_free(ww_config *cfg);
 /* Returns 0 and an engine in *out, or WW_E_BUSY / WW_E_NIDS / WW_E_NOMEM / WW_E_CONFIG. */
 WW_EXPORT int ww_engine_new(ww_engine **out, const ww_config *cfg, ww_event_cb on_event,
                             ww_log_cb on_log, void *user);
+/* Returns 0 after loading rule files and directories of *.rules (with the
+ * classification.config, reference.config and threshold.config beside the
+ * first path) and swapping them in; bad rules are reported and skipped, counted
+ * in *failed. Called again, it reloads: the new set is built beside the old one
+ * and replaces it only when built; on WW_E_CONFIG (a path or file that cannot
+ * be read) the old set stays. loaded / failed may be NULL. */
+WW_EXPORT int ww_engine_load_rules(ww_engine *eng, const char *const *paths, size_t npaths,
+                                   ww_problem_cb report, void *user, unsigned *loaded,
+                                   unsigned *failed);
 /* Also hands reassembled TCP payload to cb (for embedders and tools/ww-follow). */
 WW_EXPORT void ww_engine_set_stream_cb(ww_engine *eng, ww_stream_cb cb);
 /* Returns 0; a malformed frame is an anomaly event and a counter, never an error. */

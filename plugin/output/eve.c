@@ -282,8 +282,18 @@ struct json_object *eve_begin_flow(const char *event_type, const struct flow *f,
 struct json_object *eve_begin_tx(const char *event_type, const struct flow *f,
                                  const struct timeval *ts, const struct ww_packet *frame)
 {
+    return eve_begin_dir(event_type, f, DIR_TOSERVER, ts, frame);
+}
+
+struct json_object *eve_begin_dir(const char *event_type, const struct flow *f,
+                                  enum flow_dir dir, const struct timeval *ts,
+                                  const struct ww_packet *frame)
+{
     assert(f != NULL);
     bool ports = has_ports(f->proto);
+    bool ts_dir = dir == DIR_TOSERVER;
+    const struct ww_addr *src = ts_dir ? &f->cli : &f->srv, *dst = ts_dir ? &f->srv : &f->cli;
+    uint16_t sport = ts_dir ? f->cli_port : f->srv_port, dport = ts_dir ? f->srv_port : f->cli_port;
     struct json_object *o = json_object_new_object();
     if (o == NULL)
         return NULL;
@@ -296,12 +306,12 @@ struct json_object *eve_begin_tx(const char *event_type, const struct flow *f,
         put(o, "pcap_cnt", json_object_new_uint64(frame->pcap_cnt));
     put(o, "event_type", json_object_new_string(event_type));
     put_vlan(o, f->vlan, f->vlan_count < 2 ? f->vlan_count : 2);
-    put_addr(o, "src_ip", &f->cli);
+    put_addr(o, "src_ip", src);
     if (ports)
-        put(o, "src_port", json_object_new_int(f->cli_port));
-    put_addr(o, "dest_ip", &f->srv);
+        put(o, "src_port", json_object_new_int(sport));
+    put_addr(o, "dest_ip", dst);
     if (ports)
-        put(o, "dest_port", json_object_new_int(f->srv_port));
+        put(o, "dest_port", json_object_new_int(dport));
     put_proto(o, f->proto);
     put(o, "ip_v", json_object_new_int(f->ip_version));
     if (is_icmp(f->proto)) {

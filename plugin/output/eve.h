@@ -41,6 +41,10 @@ struct json_object *eve_begin_flow(const char *event_type, const struct flow *f,
  * time ts, with the pcap_cnt / in_iface of the frame that completed it (may be NULL). */
 struct json_object *eve_begin_tx(const char *event_type, const struct flow *f,
                                  const struct timeval *ts, const struct ww_packet *frame);
+/* The same in the direction dir (src = the sender of data flowing that way). */
+struct json_object *eve_begin_dir(const char *event_type, const struct flow *f,
+                                  enum flow_dir dir, const struct timeval *ts,
+                                  const struct ww_packet *frame);
 /* Starts an event with only timestamp and event_type (stats). */
 struct json_object *eve_begin_bare(const char *event_type, const struct timeval *ts);
 

@@ -30,7 +30,7 @@ struct options {
     const char **reads;     /* -r, in order */
     size_t nreads;
     const char *iface;      /* -i */
-    const char **sigs;      /* -S, checked to exist; loaded in a later issue */
+    const char **sigs;      /* -S; none: the shipped signatures/ */
     size_t nsigs;
     const char *logdir;     /* -l */
     const char *eve;        /* --eve */
@@ -46,6 +46,8 @@ struct options {
 
 struct run {
     ww_engine *eng;
+    const char *const *sigs; /* rule paths, reloaded on SIGUSR2 */
+    size_t nsigs;
     ww_capture *cap;
     struct eve_file eve;
     bool eve_open;
@@ -341,17 +343,56 @@ fail:
     return STATUS_USAGE;
 }
 
-/* Signature loading is a later issue: for now each -S path must exist. */
-static int check_signatures(const struct options *o)
+#ifndef WW_SIGDIR
+#define WW_SIGDIR "/usr/local/share/walletwatch/signatures"
+#endif
+
+/* The shipped signatures: ./signatures in the source tree, else the installed
+ * set. Without -S they are the rules; either way their classification.config
+ * and reference.config serve rules that have none beside them. */
+static void default_signatures(struct options *o, ww_config *cfg)
 {
-    for (size_t i = 0; i < o->nsigs; i++) {
-        struct stat st;
-        if (stat(o->sigs[i], &st) != 0) {
-            fatal("%s: %s", o->sigs[i], strerror(errno));
-            return STATUS_USAGE;
-        }
+    static const char *const candidates[] = {"signatures", WW_SIGDIR};
+    struct stat st;
+    const char *dir = NULL;
+    for (size_t i = 0; !dir && i < 2; i++)
+        if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
+            dir = candidates[i];
+    char err[256];
+    if (dir && !*ww_config_get(cfg, "default-signature-dir"))
+        ww_config_set(cfg, "default-signature-dir", dir, err, sizeof(err));
+    if (o->nsigs == 0 && dir)
+        o->sigs[o->nsigs++] = dir;
+    else if (o->nsigs == 0)
+        log_msg(WW_LOG_WARN, "no signatures found (%s, %s): running without rules",
+                candidates[0], candidates[1]);
+}
+
+/* Rule problems go to stderr exactly as reported: "FILE:LINE: message". */
+static void on_problem(const char *msg, void *user)
+{
+    (void)user;
+    if (g_log_level >= WW_LOG_ERR)
+        fprintf(stderr, "%s\n", msg);
+}
+
+/* Loads (or reloads) the rules. Returns -1 when usable, else an exit status. */
+static int load_rules(struct run *r, bool strict)
+{
+    unsigned loaded = 0, failed = 0;
+    if (r->nsigs == 0)
+        return -1;
+    int rc = ww_engine_load_rules(r->eng, r->sigs, r->nsigs, on_problem, NULL, &loaded, &failed);
+    if (rc != 0) {
+        fatal("signatures not loaded: %s", ww_strerror(rc));
+        return STATUS_USAGE;
     }
-    return -1;
+    /* -T prints only the problems (golden-tested); a run also says what it skipped. */
+    if (failed > 0 && !strict)
+        log_msg(WW_LOG_WARN, "%u rules loaded, %u skipped (see above)", loaded, failed);
+    else
+        log_msg(WW_LOG_INFO, "%u rules loaded, %u skipped", loaded, failed);
+    return strict && failed > 0 ? STATUS_USAGE : -1;
 }
 
 static int new_engine(struct run *r, const ww_config *cfg)
@@ -472,7 +513,14 @@ static void handle_flags(struct run *r)
     }
     if (g_reload) {
         g_reload = 0;
-        log_msg(WW_LOG_INFO, "reload requested: no signatures loaded yet");
+        unsigned loaded = 0, failed = 0;
+        int rc = ww_engine_load_rules(r->eng, r->sigs, r->nsigs, on_problem, NULL, &loaded,
+                                      &failed);
+        if (rc != 0)
+            log_msg(WW_LOG_ERR, "reload failed (%s): keeping the previous rules",
+                    ww_strerror(rc));
+        else
+            log_msg(WW_LOG_INFO, "reloaded: %u rules loaded, %u skipped", loaded, failed);
     }
 }
 
@@ -512,15 +560,20 @@ static int capture_loop(struct run *r)
     return STATUS_OK;
 }
 
-/* -T: the configuration is good if an engine can be made from it. */
-static int check_only(const ww_config *cfg)
+/* -T: the configuration and every rule must load. */
+static int check_only(const struct options *o, const ww_config *cfg)
 {
     struct run r;
     memset(&r, 0, sizeof(r));
+    r.sigs = o->sigs;
+    r.nsigs = o->nsigs;
     int rc = new_engine(&r, cfg);
     if (rc >= 0)
         return rc;
+    rc = load_rules(&r, true);
     ww_engine_free(r.eng);
+    if (rc >= 0)
+        return rc;
     log_msg(WW_LOG_INFO, "configuration OK");
     return STATUS_OK;
 }
@@ -530,9 +583,13 @@ static int run(const struct options *o, const ww_config *cfg)
     struct run r;
     memset(&r, 0, sizeof(r));
     r.interval = o->stats_interval;
+    r.sigs = o->sigs;
+    r.nsigs = o->nsigs;
     int status = open_capture(&r, o);
     if (status < 0)
         status = new_engine(&r, cfg);
+    if (status < 0)
+        status = load_rules(&r, false);
     if (status < 0)
         status = open_output(&r, o);
     if (status < 0) {
@@ -582,10 +639,10 @@ int main(int argc, char **argv)
         log_msg(WW_LOG_WARN, "--workers %lu: only one worker is implemented so far, running one",
               o.workers);
     status = build_config(&o, &cfg);
-    if (status < 0)
-        status = check_signatures(&o);
-    if (status < 0)
-        status = o.test ? check_only(cfg) : run(&o, cfg);
+    if (status < 0) {
+        default_signatures(&o, cfg);
+        status = o.test ? check_only(&o, cfg) : run(&o, cfg);
+    }
 out:
     if (cfg != NULL)
         ww_config_free(cfg);

@@ -60,6 +60,7 @@ struct flow {
     struct flow_stream_dir sd[2];
     void *stream;               /* stream glue state (TCP), owned by stream-nids.c */
     void *app;                  /* app-layer state, owned by app/ */
+    void *detect;               /* flowbits and stream windows, owned by detect/ */
 
     /* table bookkeeping, owned by flow.c */
     uint32_t hash;

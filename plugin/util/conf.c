@@ -170,10 +170,12 @@ static int conf_apply(ww_config *cfg, const char *key, const char *value, char *
     case CONF_CIDRS:
         ok = conf_parse_cidrs(value, cidrs, CONF_MAX_CIDRS) >= 0;
         break;
+    case CONF_STR:
+        break;
     }
     if (!ok) {
         static const char *what[] = {"a size (e.g. 64mb)", "a whole number", "yes or no",
-                                     "a comma-separated list of CIDRs"};
+                                     "a comma-separated list of CIDRs", "text"};
         if (d->type == CONF_UINT)
             snprintf(err, errlen, "'%s' for %s: expected a whole number from 0 to %llu", value,
                      key, (unsigned long long)d->max);
@@ -240,6 +242,12 @@ WW_EXPORT int ww_config_set(ww_config *cfg, const char *key, const char *value, 
     if (rc != 0 && err)
         snprintf(err, errlen, "%s", msg);
     return rc;
+}
+
+WW_EXPORT const char *ww_config_get(const ww_config *cfg, const char *key)
+{
+    int k = cfg && key ? conf_find(key) : -1;
+    return k < 0 ? "" : cfg->str[k];
 }
 
 static char *trim(char *s)

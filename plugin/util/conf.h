@@ -10,7 +10,7 @@
 
 #include "../include/walletwatch.h"
 
-enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS };
+enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS, CONF_STR };
 
 /* X(ENUM, "key", type, "default", max, "meaning") */
 #define CONF_KEYS(X)                                                                              \
@@ -43,7 +43,20 @@ enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS };
     X(DEFRAG_HOSTS, "defrag.hosts", CONF_UINT, "256", 65536,                                      \
       "hosts with IP fragments in reassembly at once (libnids n_hosts)")                          \
     X(ANOMALY_RATE, "anomaly.rate-limit", CONF_UINT, "100", 1000000,                              \
-      "anomaly events per second of capture time per event name; the rest are counted only")
+      "anomaly events per second of capture time per event name; the rest are counted only")      \
+    X(PAYLOAD_PRINTABLE, "eve.payload-printable", CONF_BOOL, "no", 0,                             \
+      "alerts carry the inspected bytes as payload_printable")                                    \
+    X(CLASSIFICATION_FILE, "classification-file", CONF_STR, "", 0,                                \
+      "classification.config (empty: the one beside the first rules path)")                       \
+    X(REFERENCE_FILE, "reference-config-file", CONF_STR, "", 0,                                   \
+      "reference.config (empty: the one beside the first rules path)")                            \
+    X(THRESHOLD_FILE, "threshold-file", CONF_STR, "", 0,                                          \
+      "threshold.config (empty: the one beside the first rules path, if any)")                    \
+    X(DEFAULT_SIGNATURE_DIR, "default-signature-dir", CONF_STR, "", 0,                           \
+      "where classification.config etc. are looked for when not beside the rules")               \
+    X(DATASET_MEMCAP, "datasets.memcap", CONF_SIZE, "512mb", 0, "memory for all datasets")        \
+    X(THRESHOLD_MEMCAP, "detect.thresholds.memcap", CONF_SIZE, "16mb", 0,                         \
+      "memory for threshold and rate_filter state")
 
 enum conf_key {
 #define CONF_ENUM(e, key, type, def, max, doc) CONF_##e,
