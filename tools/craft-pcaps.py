@@ -921,8 +921,8 @@ def udp_basic():
                                               "dns.queries.0.rrname": "node.example.com",
                                               "dns.queries.0.rrtype": "A"}},
                        {"count": 1, "match": {"event_type": "dns", "dns.type": "response",
-                                              "src_ip": CLI4, "src_port": 40053,
-                                              "dest_ip": dns_srv, "dest_port": 53,
+                                              "src_ip": dns_srv, "src_port": 53,
+                                              "dest_ip": CLI4, "dest_port": 40053,
                                               "dns.id": 0x1234, "dns.rcode": "NOERROR",
                                               "dns.answers.0.rrname": "node.example.com",
                                               "dns.answers.0.rrtype": "A",
@@ -940,8 +940,8 @@ way) and that the DNS parser sees both messages.
 Design choices:
 - `flow.state` is `established` once both directions were seen (Suricata's
   rule for UDP).
-- dns events are transaction events in flow orientation (client -> server),
-  as walletwatch logs every transaction; app_proto "dns".
+- dns events follow Suricata 8 (version 3): the `request` event has the
+  querier as src_ip, the `response` event the responder; app_proto "dns".
 """
     return cap, test, readme
 

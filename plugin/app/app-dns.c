@@ -516,6 +516,7 @@ static int dns_message(struct app_ctx *ctx, struct flow *f, struct dns_flow *st,
     memset(&tx, 0, sizeof(tx));
     tx.event_type = "dns";
     tx.dir = dir;
+    tx.log_in_dir = true; /* Suricata 8 (dns v3): a response is logged from the responder */
     tx.tx_id = m->tx_id;
     tx.to_json = dns_to_json;
     tx.tx = m;

@@ -35,6 +35,8 @@ struct app_tx {
     const char *event_type;     /* its EVE event ("http", "dns", "tls", "wallet",
                                  * "messaging"), or NULL to log none */
     enum flow_dir dir;          /* direction of the data that completed it */
+    bool log_in_dir;            /* log src/dest in that direction (DNS responses, as
+                                 * Suricata does), not client -> server */
     uint64_t tx_id;             /* per flow, from 0 */
     struct app_buffer bufs[APP_TX_MAX_BUFS];
     size_t nbufs;

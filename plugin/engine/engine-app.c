@@ -39,7 +39,8 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     engine_detect_tx(eng, f, tx);
     if (!tx->event_type)
         return;
-    struct json_object *o = eve_begin_tx(tx->event_type, f, &eng->now, eng->frame);
+    enum flow_dir dir = tx->log_in_dir ? tx->dir : DIR_TOSERVER;
+    struct json_object *o = eve_begin_dir(tx->event_type, f, dir, &eng->now, eng->frame);
     if (!o)
         return;
     json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
