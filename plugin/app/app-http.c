@@ -71,7 +71,9 @@
 #define HTTP_RESP_BODY_DEPTH (1u << 20) /* response body bytes buffered for inspection */
 #define HTTP_DECOMPRESS_MAX (1u << 20)  /* decoded bytes per body (app.http.decompress) */
 #define HTTP_BOMB_RATIO 100u         /* decoded:encoded ratio at the cap that makes it a bomb */
-#define HTTP_MAX_PENDING 32u         /* transactions waiting for their response */
+#define HTTP_MAX_PENDING 16u         /* transactions waiting for their response */
+#define HTTP_PENDING_BODY_MAX (4u << 20) /* request body bytes buffered per flow, all
+                                          * waiting transactions together */
 #define HTTP_HOLD_MAX 65536u         /* client bytes held while an Upgrade/CONNECT is answered */
 #define HTTP_BASIC_MAX 1024u         /* decoded Basic credential bytes searched for the user */
 #define HTTP_RESYNC_STASH 16u        /* a start-line prefix held across chunks while resyncing */
@@ -276,6 +278,7 @@ struct http_tx {
     struct http_msg req, resp;
     uint8_t req_st, resp_st; /* enum part; req PART_NONE: a response without request */
     bool linked;             /* false: a response being skipped, owned by its direction */
+    bool http09;             /* "GET /path" alone: the response is a bare body to the close */
     /* request values, derived when it completes (or when the response needs them) */
     struct buf uri_norm, host, ua, cookie, user;
     int32_t port;            /* -1: none */
@@ -319,6 +322,7 @@ struct http_state {
     struct http_tx *head, *tail;
     uint64_t next_id;
     uint32_t skip_resp;      /* responses to drop: their requests were logged unanswered */
+    size_t req_body_bytes;   /* buffered request bodies of the transactions held */
     const struct app_parser *up;
     void *up_state;
     bool gap_seen, pending_warned, dead;
@@ -445,6 +449,7 @@ static void tx_maybe_free(struct http_state *st, struct http_tx *tx)
     }
     if (!*pp)
         return;
+    st->req_body_bytes -= tx->req.body.len;
     *pp = tx->next;
     if (st->tail == tx)
         st->tail = prev;
@@ -705,7 +710,7 @@ static void http_to_json(const void *p, struct json_object *ev)
 {
     const struct http_tx *tx = p;
     const struct http_msg *rq = &tx->req, *rs = &tx->resp;
-    bool req = rq->have_start, resp = tx->resp_st == PART_DONE && rs->have_start;
+    bool req = rq->have_start, resp = tx->resp_st == PART_DONE;
     struct json_object *h = json_object_new_object();
     if (!h)
         return;
@@ -727,12 +732,14 @@ static void http_to_json(const void *p, struct json_object *ev)
     if (req) {
         put_header(h, "http_refer", rq, "Referer");
         put_str(h, "http_method", field(rq, 0));
-        put_str(h, "protocol", field(rq, 2));
+        if (rq->f_len[2]) /* none for HTTP/0.9 */
+            put_str(h, "protocol", field(rq, 2));
     } else if (resp) {
         put_str(h, "protocol", field(rs, 0));
     }
     if (resp) {
-        json_object_object_add(h, "status", json_object_new_int(rs->status));
+        if (rs->have_start)
+            json_object_object_add(h, "status", json_object_new_int(rs->status));
         put_header(h, "redirect", rs, "Location");
         json_object_object_add(h, "length", json_object_new_uint64(rs->body_len));
     }
@@ -918,7 +925,10 @@ static void deliver(struct http_call *c, const uint8_t *p, size_t n)
     struct http_msg *m = dir_msg(c);
     struct http_dec *z = &c->d->dec;
     size_t depth = c->dir == DIR_TOSERVER ? HTTP_REQ_BODY_DEPTH : HTTP_RESP_BODY_DEPTH;
-    size_t room = depth - m->body.len, k = n < room ? n : room;
+    size_t room = depth - m->body.len;
+    if (c->dir == DIR_TOSERVER && HTTP_PENDING_BODY_MAX - c->st->req_body_bytes < room)
+        room = HTTP_PENDING_BODY_MAX - c->st->req_body_bytes; /* pipelined bodies, unanswered */
+    size_t k = n < room ? n : room;
     if (z->sha && EVP_DigestUpdate(z->sha, p, n) != 1) {
         EVP_MD_CTX_free(z->sha);
         z->sha = NULL;
@@ -926,6 +936,8 @@ static void deliver(struct http_call *c, const uint8_t *p, size_t n)
     z->out += n;
     if (k && !buf_add(&m->body, p, k, depth))
         k = 0;
+    if (c->dir == DIR_TOSERVER)
+        c->st->req_body_bytes += k;
     if (k < n)
         m->body_truncated = true;
 }
@@ -1118,8 +1130,9 @@ static void set_field(struct http_msg *m, int i, const uint8_t *p, size_t len)
 }
 
 /* method SP request-target SP HTTP-version; a target with stray spaces is
- * kept whole (the version is the last word). HTTP/0.9 is not accepted. */
-static bool parse_request_line(struct http_msg *m, struct span line)
+ * kept whole (the version is the last word). RFC 1945 §4.1's Simple-Request
+ * "GET" SP Request-URI (HTTP/0.9) sets *http09. */
+static bool parse_request_line(struct http_msg *m, struct span line, bool *http09)
 {
     line = trim(line);
     size_t i = 0;
@@ -1130,6 +1143,14 @@ static bool parse_request_line(struct http_msg *m, struct span line)
     set_field(m, 0, line.p, i);
     const uint8_t *sp = rchr(line.p + i, line.len - i, ' ');
     struct span ver = span_of(sp + 1, line.len - (size_t)(sp + 1 - line.p));
+    *http09 = false;
+    if (sp == line.p + i && i == 3 && memcmp(line.p, "GET", 3) == 0 && ver.len &&
+        !memchr(ver.p, ' ', ver.len)) {
+        set_field(m, 1, ver.p, ver.len);
+        set_field(m, 2, ver.p + ver.len, 0);
+        *http09 = true;
+        return true;
+    }
     struct span target = trim(span_of(line.p + i, (size_t)(sp - line.p) - i));
     if (target.len == 0 || ver.len < 5 || memcmp(ver.p, "HTTP/", 5) != 0)
         return false;
@@ -1277,7 +1298,7 @@ static int response_complete(struct http_call *c)
         tx_free(tx);
         return 0;
     }
-    if (status < 200 && status != 101) { /* interim: the final response is still to come */
+    if (tx->resp.have_start && status < 200 && status != 101) { /* interim: the final one follows */
         msg_free(&tx->resp);
         tx->resp_st = PART_NONE;
         return 0;
@@ -1440,6 +1461,15 @@ static void evict_oldest_waiting(struct http_call *c)
     tx_maybe_free(st, oldest);
 }
 
+/* Is the next response one to an HTTP/0.9 request? */
+static bool next_is_http09(const struct http_state *st)
+{
+    const struct http_tx *tx = st->head;
+    while (tx && tx->resp_st != PART_NONE)
+        tx = tx->next;
+    return st->skip_resp == 0 && tx && tx->http09;
+}
+
 static bool begin_message(struct http_call *c)
 {
     struct http_state *st = c->st;
@@ -1471,6 +1501,12 @@ static int st_start(struct http_call *c, struct rd *r)
 {
     struct http_dir *d = c->d;
     struct span line;
+    bool http09 = false;
+    if (!d->tx && c->dir == DIR_TOCLIENT && next_is_http09(c->st)) {
+        if (!begin_message(c))
+            return fail(c, "OUT_OF_MEMORY");
+        return start_body(c, dir_msg(c), 0, false, true); /* no status line, no headers */
+    }
     if (!d->tx) {
         /* RFC 9112 §2.2: empty lines before a request line are ignored */
         while (rd_left(r) && (*r->p == '\r' || *r->p == '\n'))
@@ -1486,13 +1522,16 @@ static int st_start(struct http_call *c, struct rd *r)
     if (rc <= 0)
         return rc == 0 ? 0 : line_fail(c, rc, request ? "REQUEST_LINE_TOO_LONG" :
                                                         "RESPONSE_LINE_TOO_LONG");
-    if (!(request ? parse_request_line(m, line) : parse_status_line(m, line)))
+    if (!(request ? parse_request_line(m, line, &http09) : parse_status_line(m, line)))
         return fail(c, request ? "INVALID_REQUEST_LINE" : "INVALID_RESPONSE_LINE");
     m->have_start = true;
     m->start_len = m->raw.len;
     d->line_off = m->raw.len;
     d->ps = PS_HEADERS;
-    return 0;
+    if (!http09)
+        return 0;
+    d->tx->http09 = true; /* no headers, no body */
+    return start_body(c, m, 0, false, false);
 }
 
 /* Header lines, and trailer lines after the last chunk (counted together). */
@@ -1797,6 +1836,12 @@ static int http_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flo
     return rc < 0 ? -1 : 0;
 }
 
+/* The close ends a response without a length (HTTP/1.0, HTTP/0.9). */
+static void http_flow_end(struct app_ctx *ctx, struct flow *f, void *state)
+{
+    http_parse(ctx, f, state, DIR_TOCLIENT, NULL, 0, false);
+}
+
 static void http_register_buffers(void)
 {
     for (int i = 0; i < HB_COUNT; i++) {
@@ -1815,6 +1860,7 @@ const struct app_parser http_parser = {
     .state_new = http_state_new,
     .state_free = http_state_free,
     .parse = http_parse,
+    .flow_end = http_flow_end,
 };
 
 void http_consumer_register(const struct http_consumer *cons)

@@ -98,12 +98,22 @@
 /* ---- sticky buffers ------------------------------------------------------ */
 
 enum {
-    WB_METHOD, WB_CLASS, WB_DESTINATION, WB_DESTINATIONS, WB_USER, WB_PARAMS, WB_RESULT,
-    WB_ASSET, WB_PROTOCOL, WB_OUTCOME, WB_AMOUNT, WB_COUNT
+    WB_METHOD,
+    WB_CLASS,
+    WB_DESTINATION,
+    WB_DESTINATIONS,
+    WB_USER,
+    WB_PARAMS,
+    WB_RESULT,
+    WB_ASSET,
+    WB_PROTOCOL,
+    WB_OUTCOME,
+    WB_AMOUNT,
+    WB_COUNT
 };
 static const char *const wallet_buffer_names[WB_COUNT] = {
-    "wallet.method", "wallet.class",  "wallet.destination", "wallet.destinations",
-    "wallet.user",   "wallet.params", "wallet.result",      "wallet.asset",
+    "wallet.method",   "wallet.class",   "wallet.destination", "wallet.destinations",
+    "wallet.user",     "wallet.params",  "wallet.result",      "wallet.asset",
     "wallet.protocol", "wallet.outcome", "wallet.amount",
 };
 static int wallet_buffer_ids[WB_COUNT] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
@@ -394,8 +404,8 @@ fail:
 
 enum proto { P_BTC, P_ETH, P_XMR, P_EL, P_ELSRV, P_STRATUM, P_GENERIC };
 static const char *const proto_names[] = {
-    "bitcoin-jsonrpc", "ethereum-jsonrpc", "monero-wallet-rpc", "electrum", "electrum",
-    "stratum", "jsonrpc",
+    "bitcoin-jsonrpc", "ethereum-jsonrpc", "monero-wallet-rpc", "electrum",
+    "electrum",        "stratum",          "jsonrpc",
 };
 
 /* How destinations are found in the params. */
@@ -403,30 +413,31 @@ enum extract {
     X_NONE,
     X_BTC_SENDTOADDRESS, /* [address, amount, ...] */
     X_BTC_SENDMANY,      /* ["", {address: amount, ...}, ...] */
-    X_BTC_SEND,          /* [outputs, ...]: [{address: amount}, {"data": hex}] or {address: amount} */
-    X_BTC_SENDALL,       /* [recipients, ...]: ["address", {address: amount}] */
-    X_BTC_OUTPUTS1,      /* [inputs, outputs, ...] */
-    X_ETH_TX,            /* [{from, to, value}, ...] */
-    X_XMR_TRANSFER,      /* {destinations: [{address, amount}]} */
-    X_XMR_SWEEP,         /* {address} */
-    X_EL_PAYTO,          /* {destination, amount, fee} or [destination, amount] */
-    X_EL_PAYTOMANY,      /* {outputs: [[address, amount], ...]} (or that list as JSON text) */
+    X_BTC_SEND,     /* [outputs, ...]: [{address: amount}, {"data": hex}] or {address: amount} */
+    X_BTC_SENDALL,  /* [recipients, ...]: ["address", {address: amount}] */
+    X_BTC_OUTPUTS1, /* [inputs, outputs, ...] */
+    X_ETH_TX,       /* [{from, to, value}, ...] */
+    X_ETH_RAW,      /* ["0x<signed transaction, RLP>"] */
+    X_XMR_TRANSFER, /* {destinations: [{address, amount}]} */
+    X_XMR_SWEEP,    /* {address} */
+    X_EL_PAYTO,     /* {destination, amount, fee} or [destination, amount] */
+    X_EL_PAYTOMANY, /* {outputs: [[address, amount], ...]} (or that list as JSON text) */
 };
 
 /* What the result is summarised as. */
 enum summary {
     S_NONE,
-    S_TXID,        /* a txid string, or {"txid": ...} */
-    S_BALANCE,     /* an amount in the asset's unit */
-    S_BALANCES,    /* Bitcoin getbalances: mine.trusted */
-    S_ADDRESS,     /* an address string */
-    S_COUNT,       /* an array's length */
-    S_ETH_BALANCE, /* hex wei */
-    S_XMR_BALANCE, /* {balance: atomic} */
-    S_XMR_ADDRESS, /* {address} */
-    S_XMR_TX,      /* {tx_hash, fee} */
-    S_XMR_TXLIST,  /* {tx_hash_list, fee_list} */
-    S_EL_BALANCE,  /* {"confirmed": "0.1"} */
+    S_TXID,          /* a txid string, or {"txid": ...} */
+    S_BALANCE,       /* an amount in the asset's unit */
+    S_BALANCES,      /* Bitcoin getbalances: mine.trusted */
+    S_ADDRESS,       /* an address string */
+    S_COUNT,         /* an array's length */
+    S_ETH_BALANCE,   /* hex wei */
+    S_XMR_BALANCE,   /* {balance: atomic} */
+    S_XMR_ADDRESS,   /* {address} */
+    S_XMR_TX,        /* {tx_hash, fee} */
+    S_XMR_TXLIST,    /* {tx_hash_list, fee_list} */
+    S_EL_BALANCE,    /* {"confirmed": "0.1"} */
     S_ELSRV_BALANCE, /* {"confirmed": satoshis} */
 };
 
@@ -587,7 +598,7 @@ static const struct wmethod btc_methods[] = {
 
 static const struct wmethod eth_methods[] = {
     {"eth_sendTransaction", S, X_ETH_TX, S_TXID, NULL, NULL},
-    {"eth_sendRawTransaction", S, X_NONE, S_TXID, NULL, NULL},
+    {"eth_sendRawTransaction", S, X_ETH_RAW, S_TXID, NULL, NULL},
     {"eth_signTransaction", S, X_ETH_TX, S_NONE, NULL, NULL},
     {"eth_sign", S, X_NONE, S_NONE, NULL, NULL},
     {"eth_signTypedData", S, X_NONE, S_NONE, NULL, NULL},
@@ -830,10 +841,18 @@ static const struct {
     const char *name;
     const char *kind;
 } secret_names[] = {
-    {"password", "password"},       {"old_password", "password"}, {"new_password", "password"},
-    {"rpcpassword", "password"},    {"passphrase", "passphrase"}, {"oldpassphrase", "passphrase"},
-    {"newpassphrase", "passphrase"}, {"seed_offset", "passphrase"}, {"seed", "mnemonic"},
-    {"spendkey", "spend_key"},      {"viewkey", "view_key"},      {"privkey", "wif"},
+    {"password", "password"},
+    {"old_password", "password"},
+    {"new_password", "password"},
+    {"rpcpassword", "password"},
+    {"passphrase", "passphrase"},
+    {"oldpassphrase", "passphrase"},
+    {"newpassphrase", "passphrase"},
+    {"seed_offset", "passphrase"},
+    {"seed", "mnemonic"},
+    {"spendkey", "spend_key"},
+    {"viewkey", "view_key"},
+    {"privkey", "wif"},
     {"privkeys", "wif"},
 };
 
@@ -842,11 +861,9 @@ static const struct {
     uint16_t port;
     const char *asset;
 } btc_ports[] = {
-    {8332, "BTC"},   {18332, "BTC"},  {38332, "BTC"},  {18443, "BTC"},
-    {9332, "LTC"},   {19332, "LTC"},  {19443, "LTC"},
-    {22555, "DOGE"}, {44555, "DOGE"},
-    {9998, "DASH"},  {19998, "DASH"}, {19898, "DASH"},
-    {8232, "ZEC"},   {18232, "ZEC"},
+    {8332, "BTC"},   {18332, "BTC"},  {38332, "BTC"},  {18443, "BTC"},  {9332, "LTC"},
+    {19332, "LTC"},  {19443, "LTC"},  {22555, "DOGE"}, {44555, "DOGE"}, {9998, "DASH"},
+    {19998, "DASH"}, {19898, "DASH"}, {8232, "ZEC"},   {18232, "ZEC"},
 };
 
 static const char *btc_port_asset(uint16_t port)
@@ -863,19 +880,18 @@ static const char *btc_port_asset(uint16_t port)
 struct wcall_src {
     enum proto proto;
     const struct wmethod *m;
-    struct json_object *req;     /* the request object */
-    struct json_object *params;  /* params (Electrum run_cmdline: its options object) */
-    struct json_object *resp;    /* the matching response object, or NULL */
-    bool have_response;          /* a response arrived (resp may still be unparsed) */
-    struct json_object *owned;   /* parsed from a string param; freed after the event */
+    struct json_object *req;    /* the request object */
+    struct json_object *params; /* params (Electrum run_cmdline: its options object) */
+    struct json_object *resp;   /* the matching response object, or NULL */
+    bool have_response;         /* a response arrived (resp may still be unparsed) */
+    struct json_object *owned;  /* parsed from a string param; freed after the event */
 };
 
 static void add_secret(struct wallet_call *c, const char *kind, const char *source,
                        struct json_object *v)
 {
     struct wallet_str s;
-    if (!v || json_object_is_type(v, json_type_null) ||
-        json_object_is_type(v, json_type_boolean))
+    if (!v || json_object_is_type(v, json_type_null) || json_object_is_type(v, json_type_boolean))
         return;
     if (!jstr(v, &s))
         s = jcompact(v);
@@ -1044,6 +1060,114 @@ static struct json_object *maybe_json_text(struct json_object *v, struct json_ob
     return *owned;
 }
 
+/* Ethereum signed transactions (eth_sendRawTransaction): RLP, Ethereum
+ * yellow paper appendix B, with the EIP-2718 type byte in front of typed
+ * transactions. Only the recipient and the value are taken:
+ *
+ *   legacy     rlp([nonce, gasPrice, gas, to, value, data, v, r, s])
+ *   0x01       0x01 || rlp([chainId, nonce, gasPrice, gas, to, value, ...])   EIP-2930
+ *   0x02..04   0x02 || rlp([chainId, nonce, maxPrio, maxFee, gas, to, value, ...])
+ *                                                        EIP-1559, 4844, 7702
+ *
+ *   item header: 00..7f a byte; 80..b7 a string of (b-80) bytes; b8..bf a
+ *   string whose length takes (b-b7) bytes; c0..f7 / f8..ff the same for lists. */
+#define ETH_RAW_MAX (128u * 1024)
+
+struct rlp_item {
+    bool list;
+    struct span payload;
+};
+
+static bool rlp_next(struct rd *r, struct rlp_item *it)
+{
+    uint8_t b = rd_u8(r);
+    size_t len = 0;
+    it->list = b >= 0xc0;
+    if (r->err)
+        return false;
+    if (b < 0x80) {
+        it->payload.p = r->p - 1;
+        it->payload.len = 1;
+        return true;
+    }
+    unsigned base = it->list ? 0xc0 : 0x80;
+    if (b - base <= 55) {
+        len = b - base;
+    } else {
+        unsigned nlen = b - base - 55; /* 1..8 length bytes; more than 4 is no real transaction */
+        if (nlen > 4) {
+            r->err = true;
+            return false;
+        }
+        for (unsigned i = 0; i < nlen; i++)
+            len = len << 8 | rd_u8(r);
+    }
+    it->payload = rd_bytes(r, len);
+    return !r->err;
+}
+
+static void hex_encode(const uint8_t *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static void eth_raw_tx(struct wallet_call *c, struct json_object *v)
+{
+    struct wallet_str hex;
+    if (!jstr(v, &hex) || hex.len < 4 || hex.len % 2 || hex.p[0] != '0' ||
+        (hex.p[1] != 'x' && hex.p[1] != 'X') || (hex.len - 2) / 2 > ETH_RAW_MAX)
+        return;
+    size_t n = (hex.len - 2) / 2;
+    uint8_t *raw = malloc(n);
+    if (!raw)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_val(hex.p[2 + 2 * i]), lo = hex_val(hex.p[3 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            goto out;
+        raw[i] = (uint8_t)(hi << 4 | lo);
+    }
+    struct rd r = rd_init(raw, n);
+    unsigned to_idx = 3;
+    if (raw[0] < 0x80) {
+        uint8_t type = rd_u8(&r);
+        if (type == 0 || type > 4)
+            goto out;
+        to_idx = type == 1 ? 4 : 5;
+    }
+    struct rlp_item tx, it, to = {false, {NULL, 0}}, value = {false, {NULL, 0}};
+    if (!rlp_next(&r, &tx) || !tx.list)
+        goto out;
+    struct rd fields = rd_init(tx.payload.p, tx.payload.len);
+    for (unsigned i = 0; i <= to_idx + 1; i++) {
+        if (!rlp_next(&fields, &it))
+            goto out;
+        if (i == to_idx)
+            to = it;
+        else if (i == to_idx + 1)
+            value = it;
+    }
+    if (to.list || value.list || to.payload.len != 20 || value.payload.len > 32)
+        goto out; /* contract creation (empty to) or not a transaction */
+    c->decoded_to[0] = '0';
+    c->decoded_to[1] = 'x';
+    hex_encode(to.payload.p, 20, c->decoded_to + 2);
+    struct wallet_dest *d = dest_add(c, (struct wallet_str){(const uint8_t *)c->decoded_to, 42});
+    char vhex[2 + 64 + 1] = "0x0";
+    if (value.payload.len > 0)
+        hex_encode(value.payload.p, value.payload.len, vhex + 2);
+    struct amt a;
+    if (amt_from_hex((const uint8_t *)vhex, strlen(vhex), 18, &a))
+        dest_amount(c, d, &a);
+out:
+    free(raw);
+}
+
 static void extract_dests(struct wallet_call *c, struct wcall_src *src)
 {
     struct json_object *p = src->params;
@@ -1076,10 +1200,13 @@ static void extract_dests(struct wallet_call *c, struct wcall_src *src)
         }
         break;
     }
+    case X_ETH_RAW:
+        eth_raw_tx(c, jidx(p, 0));
+        break;
     case X_XMR_TRANSFER: {
         struct json_object *ds = jkey(p, "destinations");
-        size_t n = ds && json_object_is_type(ds, json_type_array) ? json_object_array_length(ds)
-                                                                   : 0;
+        size_t n =
+            ds && json_object_is_type(ds, json_type_array) ? json_object_array_length(ds) : 0;
         for (size_t i = 0; i < n; i++) {
             struct json_object *e = json_object_array_get_idx(ds, i);
             dest_pair(c, jkey(e, "address"), jkey(e, "amount"), true);
@@ -1101,9 +1228,8 @@ static void extract_dests(struct wallet_call *c, struct wcall_src *src)
     }
     case X_EL_PAYTOMANY: {
         struct json_object *outs = maybe_json_text(param_at(p, 0, "outputs"), &src->owned);
-        size_t n = outs && json_object_is_type(outs, json_type_array)
-                       ? json_object_array_length(outs)
-                       : 0;
+        size_t n =
+            outs && json_object_is_type(outs, json_type_array) ? json_object_array_length(outs) : 0;
         for (size_t i = 0; i < n; i++) {
             struct json_object *e = json_object_array_get_idx(outs, i);
             dest_pair(c, jidx(e, 0), jidx(e, 1), false);
@@ -1271,7 +1397,6 @@ static void take_response(struct wallet_call *c, const struct wcall_src *src)
     struct json_object *err = jkey(src->resp, "error");
     struct json_object *result = jkey(src->resp, "result");
     c->result = jcompact(result);
-    find_result_secrets(c, src, result);
     if (err && !json_object_is_type(err, json_type_null)) {
         take_error(c, err);
         return;
@@ -1283,6 +1408,7 @@ static void take_response(struct wallet_call *c, const struct wcall_src *src)
         return;
     }
     c->outcome = WALLET_OUTCOME_SUCCESS;
+    find_result_secrets(c, src, result);
     summarise(c, src, result);
 }
 
@@ -1351,10 +1477,10 @@ void wallet_call_to_json(const struct wallet_call *c, struct json_object *event)
         if (c->has_error_code)
             json_object_object_add(e, "code", json_object_new_int64(c->error_code));
         if (c->error_message.p)
-            json_object_object_add(e, "message", eve_string(c->error_message.p,
-                                                            c->error_message.len > 256
-                                                                ? 256
-                                                                : c->error_message.len));
+            json_object_object_add(e, "message",
+                                   eve_string(c->error_message.p, c->error_message.len > 256
+                                                                      ? 256
+                                                                      : c->error_message.len));
         if (c->error_message_redacted)
             json_object_object_add(e, "message_redacted", json_object_new_boolean(true));
         json_object_object_add(o, "error", e);
@@ -1364,7 +1490,8 @@ void wallet_call_to_json(const struct wallet_call *c, struct json_object *event)
     if (c->summary_key) {
         struct json_object *s = json_object_new_object();
         if (strcmp(c->summary_key, "count") == 0)
-            json_object_object_add(s, "count", json_object_new_int64(strtoll(c->summary, NULL, 10)));
+            json_object_object_add(s, "count",
+                                   json_object_new_int64(strtoll(c->summary, NULL, 10)));
         else
             json_object_object_add(s, c->summary_key,
                                    eve_string((const uint8_t *)c->summary, strlen(c->summary)));
@@ -1451,8 +1578,8 @@ static void wallet_emit(struct app_ctx *ctx, struct flow *f, const struct wallet
 
 static bool eth_prefixed(struct wallet_str m)
 {
-    static const char *const prefixes[] = {"eth_", "personal_", "admin_", "debug_", "txpool_",
-                                           "net_", "web3_", "miner_", "clique_", "parity_"};
+    static const char *const prefixes[] = {"eth_", "personal_", "admin_", "debug_",  "txpool_",
+                                           "net_", "web3_",     "miner_", "clique_", "parity_"};
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
         if (str_prefix(m, prefixes[i]))
             return true;
@@ -1472,8 +1599,8 @@ static uint8_t eth_prefix_class(struct wallet_str m)
 
 struct wproto_hint {
     bool http;
-    bool json_rpc_uri;   /* POST /json_rpc: Monero */
-    bool wallet_uri;     /* POST /wallet/NAME: Bitcoin Core */
+    bool json_rpc_uri;     /* POST /json_rpc: Monero */
+    bool wallet_uri;       /* POST /wallet/NAME: Bitcoin Core */
     const char *btc_asset; /* from the server port, or NULL */
 };
 
@@ -1633,7 +1760,7 @@ static bool span_has(const uint8_t *p, size_t len, const char *lit)
 static void parse_anomaly(struct app_ctx *ctx, struct flow *f, enum jparse res)
 {
     app_anomaly(ctx, f,
-                res == JP_TOO_DEEP     ? "WALLET_JSON_TOO_DEEP"
+                res == JP_TOO_DEEP    ? "WALLET_JSON_TOO_DEEP"
                 : res == JP_TRUNCATED ? "WALLET_JSON_TRUNCATED"
                                       : "WALLET_JSON_INVALID");
 }
@@ -1688,8 +1815,8 @@ static void http_call_emit(struct app_ctx *ctx, struct flow *f, const struct htt
         take_response(c, &src);
     else {
         c->response_unparsed = hp->resp_unparsed;
-        c->outcome = v->status >= 200 && v->status < 300 ? WALLET_OUTCOME_SUCCESS
-                                                          : WALLET_OUTCOME_ERROR;
+        c->outcome =
+            v->status >= 200 && v->status < 300 ? WALLET_OUTCOME_SUCCESS : WALLET_OUTCOME_ERROR;
         if (!hp->resp_unparsed && !jkey(req, "id"))
             c->outcome = WALLET_OUTCOME_NO_RESPONSE; /* a batch notification: nothing answers it */
     }
@@ -1730,8 +1857,8 @@ static void http_pair_response(struct app_ctx *ctx, struct flow *f, const struct
     if (hp->resp)
         return;
     hp->resp_unparsed = true;
-    if (res == JP_TOO_DEEP || (res != JP_TRUNCATED && looks_like_json_rpc(v->resp_body.p,
-                                                                           v->resp_body.len)))
+    if (res == JP_TOO_DEEP ||
+        (res != JP_TRUNCATED && looks_like_json_rpc(v->resp_body.p, v->resp_body.len)))
         parse_anomaly(ctx, f, res);
 }
 
@@ -1837,8 +1964,8 @@ static void jr_state_free(void *state)
 
 static const struct wproto_hint jr_hint = {false, false, false, NULL};
 
-static void jr_emit(struct app_ctx *ctx, struct flow *f, struct jr_state *s,
-                    struct jr_pending *p, struct json_object *resp, enum flow_dir dir)
+static void jr_emit(struct app_ctx *ctx, struct flow *f, struct jr_state *s, struct jr_pending *p,
+                    struct json_object *resp, enum flow_dir dir)
 {
     struct wallet_call *c = calloc(1, sizeof(*c));
     if (!c)
@@ -2019,8 +2146,8 @@ void wallet_register(void)
     static bool registered;
     for (int i = 0; i < WB_COUNT; i++)
         if (wallet_buffer_ids[i] < 0)
-            wallet_buffer_ids[i] = detect_buffer_register(wallet_buffer_names[i], NULL,
-                                                          BUF_TOSERVER | BUF_TOCLIENT);
+            wallet_buffer_ids[i] =
+                detect_buffer_register(wallet_buffer_names[i], NULL, BUF_TOSERVER | BUF_TOCLIENT);
     if (!registered) {
         registered = true;
         http_consumer_register(&wallet_http_consumer);

@@ -18,10 +18,10 @@
 #include "../decode/decode.h"
 #include "app.h"
 
-#define WALLET_AMOUNT_MAX 112  /* a formatted amount and its NUL */
-#define WALLET_MAX_DESTS 64    /* destinations kept per call; more set dests_truncated */
+#define WALLET_AMOUNT_MAX 112 /* a formatted amount and its NUL */
+#define WALLET_MAX_DESTS 64   /* destinations kept per call; more set dests_truncated */
 #define WALLET_MAX_SECRETS 8
-#define WALLET_MAX_BATCH 1000  /* calls taken from one batch; more raise an anomaly */
+#define WALLET_MAX_BATCH 1000 /* calls taken from one batch; more raise an anomaly */
 #define WALLET_JSON_DEPTH 32
 #define WALLET_LINE_MAX (1u << 20) /* raw-TCP line-delimited JSON-RPC */
 #define WALLET_MAX_PENDING 64      /* unanswered raw-TCP requests kept per flow */
@@ -53,46 +53,47 @@ struct wallet_dest {
 };
 
 struct wallet_secret {
-    const char *kind;       /* "wif", "mnemonic", "spend_key", "view_key", "passphrase",
-                             * "password", "xprv", "private_key", "tx_key" */
-    const char *source;     /* "params" or "result" */
+    const char *kind;        /* "wif", "mnemonic", "spend_key", "view_key", "passphrase",
+                              * "password", "xprv", "private_key", "tx_key" */
+    const char *source;      /* "params" or "result" */
     struct wallet_str value; /* only ever passed to redact_json() */
 };
 
 struct wallet_call {
-    const char *protocol;   /* "bitcoin-jsonrpc", "ethereum-jsonrpc", "monero-wallet-rpc",
-                             * "electrum", "stratum", "jsonrpc" */
-    const char *transport;  /* "http" or "tcp" */
-    const char *asset;      /* "BTC", "LTC", "DOGE", "ETH", "XMR", "BTC-family"... */
-    unsigned decimals;      /* the asset's minimum decimals when formatting amounts */
+    const char *protocol;  /* "bitcoin-jsonrpc", "ethereum-jsonrpc", "monero-wallet-rpc",
+                            * "electrum", "stratum", "jsonrpc" */
+    const char *transport; /* "http" or "tcp" */
+    const char *asset;     /* "BTC", "LTC", "DOGE", "ETH", "XMR", "BTC-family"... */
+    unsigned decimals;     /* the asset's minimum decimals when formatting amounts */
     struct wallet_str method;
     enum wallet_class cls;
-    struct wallet_str id;   /* the id as text (a string's contents, a number's digits) */
+    struct wallet_str id;     /* the id as text (a string's contents, a number's digits) */
     struct wallet_str wallet; /* /wallet/NAME, Monero filename, Electrum wallet_path */
     struct ww_addr caller_ip;
-    struct wallet_str user;   /* HTTP Basic user, never the password */
-    struct wallet_str from;   /* the paying account where the call names one (Ethereum) */
+    struct wallet_str user; /* HTTP Basic user, never the password */
+    struct wallet_str from; /* the paying account where the call names one (Ethereum) */
     struct wallet_dest dests[WALLET_MAX_DESTS];
     size_t ndests;
     bool dests_truncated;
-    bool sweep;               /* sends the whole balance: sweep_all, sendall, payto "!" */
+    bool sweep; /* sends the whole balance: sweep_all, sendall, payto "!" */
     bool has_total;
     char amount_total[WALLET_AMOUNT_MAX];
     bool has_fee;
     char fee[WALLET_AMOUNT_MAX];
     enum wallet_outcome outcome;
-    uint16_t http_status;     /* 0 over raw TCP */
+    uint16_t http_status; /* 0 over raw TCP */
     bool has_error_code;
     int64_t error_code;
     struct wallet_str error_message;
     bool error_message_redacted; /* it held one of the call's secrets */
-    bool response_unparsed;   /* a response came but was not JSON (or cut at body depth) */
-    const char *summary_key;  /* "txid", "balance", "address", "count"; NULL for none */
+    bool response_unparsed;      /* a response came but was not JSON (or cut at body depth) */
+    const char *summary_key;     /* "txid", "balance", "address", "count"; NULL for none */
     char summary[WALLET_AMOUNT_MAX + 16];
     struct wallet_secret secrets[WALLET_MAX_SECRETS];
     size_t nsecrets;
-    int batch_index;          /* -1 outside a batch */
+    int batch_index; /* -1 outside a batch */
     int batch_size;
+    char decoded_to[48];      /* storage for an address decoded from a raw transaction */
     struct wallet_str params; /* compact JSON of params: inspected (wallet.params), never logged */
     struct wallet_str result; /* compact JSON of result: inspected (wallet.result), never logged */
 };

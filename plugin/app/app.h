@@ -68,6 +68,10 @@ struct app_parser {
      * -1 to stop parsing this flow. */
     int (*parse)(struct app_ctx *ctx, struct flow *f, void *state, enum flow_dir dir,
                  const uint8_t *data, size_t len, bool gap);
+    /* The flow ends (close, reset, timeout, end of input): log what is still
+     * pending (a response delimited by the close, an unanswered request).
+     * May be NULL. state_free follows. */
+    void (*flow_end)(struct app_ctx *ctx, struct flow *f, void *state);
 };
 
 /* Calls every parser's register_buffers() once. */
@@ -75,7 +79,7 @@ void app_register_all(void);
 /* Offers a chunk of f to the parsers: detection first, then the owner's parse(). */
 void app_on_data(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, const uint8_t *data,
                  size_t len, bool gap);
-/* Releases f's parser state when the flow ends. */
-void app_on_flow_end(struct flow *f);
+/* Tells f's parser the flow ended, then releases its state. */
+void app_on_flow_end(struct app_ctx *ctx, struct flow *f);
 
 #endif

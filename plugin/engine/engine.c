@@ -88,7 +88,7 @@ static void on_flow_end(struct flow *f, void *user)
 {
     ww_engine *eng = user;
     stream_flow_end(eng->stream, f);
-    app_on_flow_end(f);
+    app_on_flow_end(&eng->app, f);
     detect_flow_free(f);
     eve_log_flow(&eng->eve, f);
 }

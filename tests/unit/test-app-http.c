@@ -671,7 +671,7 @@ static void test_invalid_framing(void **state)
                    "INVALID_CHUNK_SIZE");
     expect_invalid("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n", NULL,
                    "INVALID_CHUNK_END");
-    expect_invalid("GET /\r\n", NULL, "INVALID_REQUEST_LINE");
+    expect_invalid("GET / x\r\n", NULL, "INVALID_REQUEST_LINE");
     expect_invalid("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 2x0 OK\r\n", "INVALID_RESPONSE_LINE");
     expect_invalid("GET / HTTP/1.1\r\n\r\n", "SSH-2.0-x\r\n", "INVALID_RESPONSE_LINE");
 
@@ -900,7 +900,7 @@ static int fake_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flo
 }
 
 static const struct app_parser fake_parser = {"fake", 6, NULL, NULL, fake_new, fake_free,
-                                              fake_parse};
+                                              fake_parse, NULL};
 
 static void test_upgrade(void **state)
 {
@@ -1009,7 +1009,31 @@ static void test_close_delimited(void **state)
                                       "\"length\":0}}");
 }
 
-/* More than HTTP_MAX_PENDING unanswered requests: the oldest is logged
+/* HTTP/0.9 (RFC 1945 §4.1): "GET /path" alone, answered by a bare body
+ * that ends with the connection; no protocol, no status in the event. */
+static void test_http09(void **state)
+{
+    (void)state;
+    reset();
+    void *st = http_parser.state_new();
+    assert_int_equal(feeds(st, DIR_TOSERVER, "GET /bad.html\r\n"), 0);
+    assert_int_equal(nrec, 1);
+    assert_buf(&recs[0], "http.uri", "/bad.html");
+    assert_buf(&recs[0], "http.protocol", NULL);
+    assert_int_equal(feeds(st, DIR_TOCLIENT, "\r\n<html>HTTP/1.1 200 OK</html>\n"), 0);
+    assert_int_equal(http_parser.parse(CTX, &flow, st, DIR_TOCLIENT, NULL, 0, false), 0);
+    http_parser.state_free(st);
+    assert_int_equal(nrec, 2);
+    assert_int_equal(nanom, 0);
+    assert_buf(&recs[1], "http.response_body", "\r\n<html>HTTP/1.1 200 OK</html>\n");
+    assert_buf(&recs[1], "http.stat_code", NULL);
+    assert_string_equal(recs[1].json, "{\"http\":{\"url\":\"/bad.html\",\"http_method\":\"GET\","
+                                      "\"length\":31}}");
+    /* only GET has the simple form */
+    expect_invalid("POST /x\r\n", NULL, "INVALID_REQUEST_LINE");
+}
+
+/* More than HTTP_MAX_PENDING (16) unanswered requests: the oldest is logged
  * request-only and its late response skipped, so pairing stays aligned. */
 static void test_pending_cap(void **state)
 {
@@ -1017,25 +1041,52 @@ static void test_pending_cap(void **state)
     reset();
     void *st = http_parser.state_new();
     char rq[64];
-    for (int i = 0; i < 33; i++) {
+    for (int i = 0; i < 17; i++) {
         snprintf(rq, sizeof(rq), "GET /%d HTTP/1.1\r\n\r\n", i);
         assert_int_equal(feeds(st, DIR_TOSERVER, rq), 0);
     }
     assert_int_equal(count_anomaly("TOO_MANY_PENDING_REQUESTS"), 1);
-    assert_int_equal(nrec, 34);
-    assert_string_equal(recs[32].ev, "http"); /* /0, request-only, logged before /32 is seen */
-    assert_int_equal(recs[32].id, 0);
-    assert_int_equal(recs[32].nb, 0);
-    assert_string_equal(recs[32].json, "{\"http\":{\"url\":\"/0\",\"http_method\":\"GET\","
+    assert_int_equal(nrec, 18);
+    assert_string_equal(recs[16].ev, "http"); /* /0, request-only, logged before /16 is seen */
+    assert_int_equal(recs[16].id, 0);
+    assert_int_equal(recs[16].nb, 0);
+    assert_string_equal(recs[16].json, "{\"http\":{\"url\":\"/0\",\"http_method\":\"GET\","
                                        "\"protocol\":\"HTTP/1.1\"}}");
     assert_false(views[0].has_response);
     assert_int_equal(feeds(st, DIR_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA"
                                              "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nB"),
                      0);
     http_parser.state_free(st);
-    assert_int_equal(nrec, 35);
-    assert_buf(&recs[34], "http.uri", "/1");
-    assert_buf(&recs[34], "http.response_body", "B");
+    assert_int_equal(nrec, 19);
+    assert_buf(&recs[18], "http.uri", "/1");
+    assert_buf(&recs[18], "http.response_body", "B");
+}
+
+/* Pipelined request bodies waiting for answers share a 4 MiB budget: the
+ * fifth 1 MiB body is not buffered (truncated), until answers free room. */
+static void test_pending_body_budget(void **state)
+{
+    (void)state;
+    size_t mib = 1u << 20;
+    uint8_t *body = malloc(mib);
+    memset(body, 'q', mib);
+    char head[96];
+    int hl = snprintf(head, sizeof(head), "POST /b HTTP/1.1\r\nContent-Length: %zu\r\n\r\n", mib);
+    reset();
+    void *st = http_parser.state_new();
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(feed(st, DIR_TOSERVER, head, (size_t)hl), 0);
+        assert_int_equal(feed(st, DIR_TOSERVER, body, mib), 0);
+    }
+    assert_int_equal(nrec, 5);
+    assert_int_equal(rec_buf(&recs[3], "http.request_body")->len, mib);
+    assert_null(rec_buf(&recs[4], "http.request_body"));
+    assert_int_equal(feeds(st, DIR_TOCLIENT, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), 0);
+    assert_int_equal(feed(st, DIR_TOSERVER, head, (size_t)hl), 0);
+    assert_int_equal(feed(st, DIR_TOSERVER, body, mib), 0);
+    assert_int_equal(rec_buf(&recs[6], "http.request_body")->len, mib);
+    http_parser.state_free(st);
+    free(body);
 }
 
 static void test_obs_fold_and_odd_headers(void **state)
@@ -1099,7 +1150,9 @@ int main(void)
         cmocka_unit_test(test_upgrade),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_close_delimited),
+        cmocka_unit_test(test_http09),
         cmocka_unit_test(test_pending_cap),
+        cmocka_unit_test(test_pending_body_budget),
         cmocka_unit_test(test_obs_fold_and_odd_headers),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -29,7 +29,7 @@
 #define MAX_EVENTS 64
 
 struct captured {
-    char *json;      /* the "wallet" object's event, serialised */
+    char *json; /* the "wallet" object's event, serialised */
     enum flow_dir dir;
     uint64_t tx_id;
     char *bufs[DETECT_BUF_MAX];
@@ -173,8 +173,10 @@ static const char *field(size_t i, const char *path)
     json_object_object_get_ex(ev, "wallet", &cur);
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", path);
-    for (char *save = NULL, *part = strtok_r(buf, ".", &save); part && cur;
-         part = strtok_r(NULL, ".", &save)) {
+    for (char *part = buf, *dot; part && cur; part = dot ? dot + 1 : NULL) {
+        dot = strchr(part, '.');
+        if (dot)
+            *dot = '\0';
         struct json_object *next = NULL;
         if (json_object_is_type(cur, json_type_array)) {
             char *end;
@@ -218,7 +220,8 @@ static void test_btc_sendtoaddress(void **state)
     (void)state;
     struct pair p = {
         "/wallet/ops", "walletops",
-        "{\"method\":\"sendtoaddress\",\"params\":[\"rltc1qu6qsm57shnaglpqvlvg2k9usuyn7grzsn7r5fp\","
+        "{\"method\":\"sendtoaddress\",\"params\":["
+        "\"rltc1qu6qsm57shnaglpqvlvg2k9usuyn7grzsn7r5fp\","
         "0.00000001],\"id\":1}\n",
         200,
         "{\"result\":\"f2b1b44b46b7af09bf44de66aed46b940a4bdbc5fb31d24de390f5dd5c0c86fc\","
@@ -256,10 +259,11 @@ static void test_btc_sendtoaddress(void **state)
 static void test_btc_sendmany_amounts(void **state)
 {
     (void)state;
-    struct pair p = {"/", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"method\":\"sendmany\",\"params\":[\"\",{\"bc1qa\":0.25,"
-                     "\"bc1qb\":1e-8,\"bc1qc\":\"21000000\",\"bc1qd\":1.123456789}],\"id\":\"x\"}",
-                     200, "{\"result\":\"ab\",\"error\":null,\"id\":\"x\"}"};
+    struct pair p = {
+        "/", NULL,
+        "{\"jsonrpc\":\"2.0\",\"method\":\"sendmany\",\"params\":[\"\",{\"bc1qa\":0.25,"
+        "\"bc1qb\":1e-8,\"bc1qc\":\"21000000\",\"bc1qd\":1.123456789}],\"id\":\"x\"}",
+        200, "{\"result\":\"ab\",\"error\":null,\"id\":\"x\"}"};
     assert_true(feed_http(8332, &p));
     assert_int_equal(n_events, 1);
     assert_string_equal(field(0, "asset"), "BTC");
@@ -278,15 +282,16 @@ static void test_btc_sendmany_amounts(void **state)
 static void test_btc_send_outputs_and_named(void **state)
 {
     (void)state;
-    struct pair a = {"/", NULL,
-                     "{\"method\":\"send\",\"params\":[[{\"bc1qa\":0.1},{\"data\":\"00\"}]],\"id\":1}",
-                     200, "{\"result\":{\"txid\":\"aa\",\"complete\":true},\"error\":null,\"id\":1}"};
-    struct pair b = {"/", NULL,
-                     "{\"method\":\"sendtoaddress\",\"params\":{\"address\":\"bc1qz\",\"amount\":3},"
-                     "\"id\":2}",
-                     200, "{\"result\":\"bb\",\"error\":null,\"id\":2}"};
-    struct pair c = {"/", NULL,
-                     "{\"method\":\"sendall\",\"params\":[[\"bc1qs\"]],\"id\":3}", 200,
+    struct pair a = {
+        "/", NULL,
+        "{\"method\":\"send\",\"params\":[[{\"bc1qa\":0.1},{\"data\":\"00\"}]],\"id\":1}", 200,
+        "{\"result\":{\"txid\":\"aa\",\"complete\":true},\"error\":null,\"id\":1}"};
+    struct pair b = {
+        "/", NULL,
+        "{\"method\":\"sendtoaddress\",\"params\":{\"address\":\"bc1qz\",\"amount\":3},"
+        "\"id\":2}",
+        200, "{\"result\":\"bb\",\"error\":null,\"id\":2}"};
+    struct pair c = {"/", NULL, "{\"method\":\"sendall\",\"params\":[[\"bc1qs\"]],\"id\":3}", 200,
                      "{\"result\":{\"txid\":\"cc\"},\"error\":null,\"id\":3}"};
     assert_true(feed_http(18443, &a));
     assert_true(feed_http(18443, &b));
@@ -339,8 +344,8 @@ static void test_btc_batch_out_of_order(void **state)
 static void test_btc_auth_failed(void **state)
 {
     (void)state;
-    struct pair p = {"/", "walletops", "{\"method\":\"getbalance\",\"params\":[],\"id\":1}\n",
-                     401, ""};
+    struct pair p = {"/", "walletops", "{\"method\":\"getbalance\",\"params\":[],\"id\":1}\n", 401,
+                     ""};
     assert_true(feed_http(19443, &p));
     assert_int_equal(n_events, 1);
     assert_string_equal(field(0, "outcome"), "auth_failed");
@@ -416,8 +421,8 @@ static void test_not_a_wallet_call(void **state)
 static void test_no_response(void **state)
 {
     (void)state;
-    struct pair p = {"/", NULL, "{\"method\":\"sendtoaddress\",\"params\":[\"bc1q\",1],\"id\":9}", 0,
-                     NULL};
+    struct pair p = {"/", NULL, "{\"method\":\"sendtoaddress\",\"params\":[\"bc1q\",1],\"id\":9}",
+                     0, NULL};
     assert_true(feed_http(8332, &p));
     assert_int_equal(n_events, 1);
     assert_string_equal(field(0, "outcome"), "no_response");
@@ -467,22 +472,25 @@ static void test_eth(void **state)
 {
     (void)state;
     static const char *const secrets[] = {"hunter2-eth", NULL};
-    struct pair a = {"/", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendTransaction\",\"params\":"
-                     "[{\"from\":\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"to\":"
-                     "\"0xd46e8dd67c5d32be8058bb8eb970870f07244567\",\"value\":\"0xde0b6b3a7640001\"}]}",
-                     200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0xe670ec64\"}"};
-    struct pair b = {"/", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"personal_unlockAccount\",\"params\":"
-                     "[\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"hunter2-eth\",300]}",
-                     200, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":true}"};
+    struct pair a = {
+        "/", NULL,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendTransaction\",\"params\":"
+        "[{\"from\":\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"to\":"
+        "\"0xd46e8dd67c5d32be8058bb8eb970870f07244567\",\"value\":\"0xde0b6b3a7640001\"}]}",
+        200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0xe670ec64\"}"};
+    struct pair b = {
+        "/", NULL,
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"personal_unlockAccount\",\"params\":"
+        "[\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"hunter2-eth\",300]}",
+        200, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":true}"};
     struct pair c = {"/", NULL,
                      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_getBalance\",\"params\":"
                      "[\"0xb60e8dd61c5d32be8058bb8eb970870f07233155\",\"latest\"]}",
                      200, "{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":\"0x1\"}"};
-    struct pair d = {"/", NULL, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"admin_addPeer\","
-                     "\"params\":[\"enode://x\"]}", 200,
-                     "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":true}"};
+    struct pair d = {"/", NULL,
+                     "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"admin_addPeer\","
+                     "\"params\":[\"enode://x\"]}",
+                     200, "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":true}"};
     assert_true(feed_http(8545, &a));
     assert_true(feed_http(8545, &b));
     assert_true(feed_http(8545, &c));
@@ -501,6 +509,60 @@ static void test_eth(void **state)
     assert_string_equal(field(2, "result_summary.balance"), "0.000000000000000001");
     assert_string_equal(field(3, "class"), "admin");
     assert_no_secret(secrets);
+}
+
+/* Signed transactions: EIP-155's example (legacy: nonce 9, 20 gwei, to
+ * 0x3535..., 1 ETH), an EIP-1559 one (1.5 ETH to 0xd46e...), a contract
+ * creation (no recipient), and every truncation of the EIP-1559 one. */
+#define EIP155_TX                                                                                  \
+    "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025"   \
+    "a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb7"     \
+    "03304b3800ccf555c9f3dc64214b297fb1966a3b6d83"
+#define EIP1559_TX                                                                                 \
+    "0x02f86a0180010282520894d46e8dd67c5d32be8058bb8eb970870f072445678814d1120d7b16000080c001a0"   \
+    "1111111111111111111111111111111111111111111111111111111111111111a0222222222222222222222222"   \
+    "2222222222222222222222222222222222222222"
+
+static void feed_raw_tx(const char *hex)
+{
+    char req[1024];
+    snprintf(req, sizeof(req),
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendRawTransaction\","
+             "\"params\":[\"%s\"]}",
+             hex);
+    struct pair p = {"/", NULL, req, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0xab\"}"};
+    assert_true(feed_http(8545, &p));
+}
+
+static void test_eth_raw_transactions(void **state)
+{
+    (void)state;
+    feed_raw_tx(EIP155_TX);
+    feed_raw_tx(EIP1559_TX);
+    feed_raw_tx("0x02cd018001028252088005826000c0");
+    assert_int_equal(n_events, 3);
+    assert_string_equal(field(0, "class"), "send");
+    assert_string_equal(field(0, "destinations.0.address"),
+                        "0x3535353535353535353535353535353535353535");
+    assert_string_equal(field(0, "destinations.0.amount"), "1.000000000000000000");
+    assert_string_equal(buf_of(0, "wallet.destination"),
+                        "0x3535353535353535353535353535353535353535");
+    assert_string_equal(field(0, "result_summary.txid"), "0xab");
+    assert_string_equal(field(1, "destinations.0.address"),
+                        "0xd46e8dd67c5d32be8058bb8eb970870f07244567");
+    assert_string_equal(field(1, "destinations.0.amount"), "1.500000000000000000");
+    assert_string_equal(field(2, "destinations"), "<absent>");
+    /* Cut anywhere, the transaction yields no destination and no over-read. */
+    const char *full = EIP1559_TX;
+    char cut[256];
+    for (size_t n = 2; n < strlen(full); n += 2) {
+        reset();
+        memcpy(cut, full, n);
+        cut[n] = '\0';
+        feed_raw_tx(cut);
+        assert_int_equal(n_events, 1);
+        assert_string_equal(field(0, "destinations"), "<absent>");
+    }
 }
 
 /* ---- Monero -------------------------------------------------------------------------- */
@@ -539,12 +601,13 @@ static void test_monero(void **state)
                      200,
                      "{\"id\":\"2\",\"jsonrpc\":\"2.0\",\"result\":{\"balance\":1,"
                      "\"unlocked_balance\":0}}"};
-    struct pair g = {"/json_rpc", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"id\":\"8\",\"method\":\"transfer_split\",\"params\":"
-                     "{\"destinations\":[{\"amount\":2,\"address\":\"8B\"}]}}",
-                     200,
-                     "{\"id\":\"8\",\"jsonrpc\":\"2.0\",\"result\":{\"tx_hash_list\":[\"t1\",\"t2\"],"
-                     "\"fee_list\":[100000000,23]}}"};
+    struct pair g = {
+        "/json_rpc", NULL,
+        "{\"jsonrpc\":\"2.0\",\"id\":\"8\",\"method\":\"transfer_split\",\"params\":"
+        "{\"destinations\":[{\"amount\":2,\"address\":\"8B\"}]}}",
+        200,
+        "{\"id\":\"8\",\"jsonrpc\":\"2.0\",\"result\":{\"tx_hash_list\":[\"t1\",\"t2\"],"
+        "\"fee_list\":[100000000,23]}}"};
     const struct pair *all[] = {&a, &b, &c, &d, &e, &g};
     for (size_t i = 0; i < 6; i++)
         assert_true(feed_http(18083, all[i]));
@@ -577,36 +640,51 @@ static void test_electrum_cli(void **state)
 {
     (void)state;
     static const char *const secrets[] = {"el-wallet-Pw", "alley afraid collect", NULL};
-    struct pair a = {"/", "elops",
-                     "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
-                     "[{\"cmd\": \"getseed\", \"testnet\": true, \"password\": \"el-wallet-Pw\", "
-                     "\"cwd\": \"/tmp\"}] }",
-                     200,
-                     "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": \"alley afraid collect "
-                     "choose sample\"}"};
-    struct pair b = {"/", "elops",
-                     "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
-                     "[{\"cmd\": \"payto\", \"password\": \"el-wallet-Pw\", \"destination\": "
-                     "\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\", \"amount\": \"0.001\", "
-                     "\"fee\": \"0.0001\"}] }",
-                     200,
-                     "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": {\"error\": \"Insufficient "
-                     "funds\"}}"};
+    struct pair a = {
+        "/", "elops",
+        "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
+        "[{\"cmd\": \"getseed\", \"testnet\": true, \"password\": \"el-wallet-Pw\", "
+        "\"cwd\": \"/tmp\"}] }",
+        200,
+        "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": \"alley afraid collect "
+        "choose sample\"}"};
+    struct pair b = {
+        "/", "elops",
+        "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
+        "[{\"cmd\": \"payto\", \"password\": \"el-wallet-Pw\", \"destination\": "
+        "\"tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx\", \"amount\": \"0.001\", "
+        "\"fee\": \"0.0001\"}] }",
+        200,
+        "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": {\"error\": \"Insufficient "
+        "funds\"}}"};
     struct pair c = {"/", "elops",
                      "{\"jsonrpc\":\"2.0\",\"id\":\"c1\",\"method\":\"paytomany\",\"params\":"
                      "{\"outputs\":\"[[\\\"tb1qa\\\", 0.5], [\\\"tb1qb\\\", \\\"!\\\"]]\"}}",
                      200, "{\"id\":\"c1\",\"jsonrpc\":\"2.0\",\"result\":\"0200\"}"};
     struct pair d = {"/", "elops",
-                     "{\"jsonrpc\":\"2.0\",\"id\":\"c2\",\"method\":\"getseed\",\"params\":{}}", 403,
-                     "Forbidden"};
-    struct pair e = {"/", "elops",
-                     "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
-                     "[{\"cmd\": \"getbalance\", \"password\": null}] }",
-                     200, "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": {\"confirmed\": \"0\"}}"};
-    const struct pair *all[] = {&a, &b, &c, &d, &e};
-    for (size_t i = 0; i < 5; i++)
+                     "{\"jsonrpc\":\"2.0\",\"id\":\"c2\",\"method\":\"getseed\",\"params\":{}}",
+                     403, "Forbidden"};
+    struct pair e = {
+        "/", "elops",
+        "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
+        "[{\"cmd\": \"getbalance\", \"password\": null}] }",
+        200, "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": {\"confirmed\": \"0\"}}"};
+    struct pair g = {
+        "/", "elops",
+        "{\"jsonrpc\": \"2.0\", \"id\":\"1\", \"method\": \"run_cmdline\", \"params\": "
+        "[{\"cmd\": \"getseed\", \"password\": \"wrong-el-wallet-Pw\"}] }",
+        200,
+        "{\"id\": \"1\", \"jsonrpc\": \"2.0\", \"result\": {\"error\": \"Incorrect "
+        "password\"}}"};
+    const struct pair *all[] = {&a, &b, &c, &d, &e, &g};
+    for (size_t i = 0; i < 6; i++)
         assert_true(feed_http(7777, all[i]));
-    assert_int_equal(n_events, 5);
+    assert_int_equal(n_events, 6);
+    /* A failed key export has no result secret, only the password it was given. */
+    assert_string_equal(field(5, "outcome"), "error");
+    assert_string_equal(field(5, "error.message"), "Incorrect password");
+    assert_string_equal(field(5, "secrets.0.kind"), "password");
+    assert_string_equal(field(5, "secrets.1"), "<absent>");
     assert_string_equal(field(0, "protocol"), "electrum");
     assert_string_equal(field(0, "method"), "getseed");
     assert_string_equal(field(0, "class"), "key");
@@ -634,12 +712,15 @@ static void test_electrum_cli(void **state)
 
 /* ---- raw TCP: newline-delimited JSON-RPC ------------------------------------------------ */
 
-static const char elx_to_server[] =
-    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"server.version\",\"params\":[\"electrum/4.3\",\"1.4\"]}\n"
-    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"blockchain.scripthash.get_balance\",\"params\":[\"8b01\"]}\n"
-    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"blockchain.transaction.broadcast\",\"params\":[\"0200\"]}\r\n";
+static const char elx_to_server[] = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"server.version\","
+                                    "\"params\":[\"electrum/4.3\",\"1.4\"]}\n"
+                                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"blockchain."
+                                    "scripthash.get_balance\",\"params\":[\"8b01\"]}\n"
+                                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"blockchain."
+                                    "transaction.broadcast\",\"params\":[\"0200\"]}\r\n";
 static const char elx_to_client[] =
-    "{\"jsonrpc\":\"2.0\",\"method\":\"blockchain.headers.subscribe\",\"params\":[{\"height\":5}]}\n"
+    "{\"jsonrpc\":\"2.0\",\"method\":\"blockchain.headers.subscribe\",\"params\":[{\"height\":5}]}"
+    "\n"
     "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"9f2c\"}\n"
     "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":[\"ElectrumX 1.16\",\"1.4\"]}\n"
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"confirmed\":100000001,\"unconfirmed\":0}}\n";
@@ -700,10 +781,12 @@ static void test_tcp_split_everywhere(void **state)
     void *st = jsonrpc_parser.state_new();
     for (size_t i = 0; i < ns; i++)
         assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER,
-                                              (const uint8_t *)elx_to_server + i, 1, false), 0);
+                                              (const uint8_t *)elx_to_server + i, 1, false),
+                         0);
     for (size_t i = 0; i < nc; i++)
         assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOCLIENT,
-                                              (const uint8_t *)elx_to_client + i, 1, false), 0);
+                                              (const uint8_t *)elx_to_client + i, 1, false),
+                         0);
     check_elx_events();
     jsonrpc_parser.state_free(st);
     assert_int_equal(n_anomalies, 0);
@@ -733,19 +816,23 @@ static void test_tcp_line_cap_gap_and_pending(void **state)
     const char *part = "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"blockchain.sc";
     const char *rest = "ripthash.get_balance\"}\n{\"id\":6,\"method\":\"server.ping\"}\n";
     assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)part,
-                                          strlen(part), false), 0);
+                                          strlen(part), false),
+                     0);
     assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, NULL, 100, true), 0);
     assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)rest,
-                                          strlen(rest), false), 0);
+                                          strlen(rest), false),
+                     0);
     const char *answers = "{\"id\":5,\"result\":1}\n{\"id\":6,\"result\":null}\n";
     assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOCLIENT, (const uint8_t *)answers,
-                                          strlen(answers), false), 0);
+                                          strlen(answers), false),
+                     0);
     assert_int_equal(n_events, 1);
     assert_string_equal(field(0, "method"), "server.ping");
     /* A notification (no id) is logged at once as no_response. */
     const char *note = "{\"method\":\"mining.submit\",\"params\":[]}\n";
     assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)note,
-                                          strlen(note), false), 0);
+                                          strlen(note), false),
+                     0);
     assert_int_equal(n_events, 2);
     assert_string_equal(field(1, "protocol"), "stratum");
     assert_string_equal(field(1, "outcome"), "no_response");
@@ -755,15 +842,17 @@ static void test_tcp_line_cap_gap_and_pending(void **state)
     for (int i = 0; i < WALLET_MAX_PENDING + 1; i++) {
         int n = snprintf(line, sizeof(line), "{\"id\":%d,\"method\":\"server.ping\"}\n", 100 + i);
         assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)line,
-                                              (size_t)n, false), 0);
+                                              (size_t)n, false),
+                         0);
     }
     assert_int_equal(n_events, 3);
     assert_string_equal(field(2, "id"), "100");
     assert_string_equal(field(2, "outcome"), "no_response");
     /* Bad JSON on a line: an anomaly, the flow goes on. */
     const char *bad = "{\"id\":1,\"method\":}\n";
-    assert_int_equal(jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)bad,
-                                          strlen(bad), false), 0);
+    assert_int_equal(
+        jsonrpc_parser.parse(NULL, &f, st, DIR_TOSERVER, (const uint8_t *)bad, strlen(bad), false),
+        0);
     assert_string_equal(anomalies[n_anomalies - 1], "WALLET_JSON_INVALID");
     /* A line over the cap: an anomaly and the flow is given up. */
     size_t big = WALLET_LINE_MAX + 10;
@@ -781,8 +870,8 @@ static void test_tcp_depth_bomb_guard_page(void **state)
     (void)state;
     /* The line ends exactly at an unreadable page: any over-read faults. */
     long pg = sysconf(_SC_PAGESIZE);
-    uint8_t *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                        -1, 0);
+    uint8_t *map =
+        mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert_true(map != MAP_FAILED);
     assert_int_equal(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
     size_t n = 0;
@@ -834,16 +923,18 @@ static void test_eth_wei_extremes(void **state)
 {
     (void)state;
     /* 2^256 - 1 wei, and a value too long to be a 256-bit quantity. */
-    struct pair a = {"/", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendTransaction\",\"params\":"
-                     "[{\"to\":\"0xd4\",\"value\":\"0xffffffffffffffffffffffffffffffffffffffffffffffffff"
-                     "ffffffffffffff\"}]}",
-                     200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}"};
-    struct pair b = {"/", NULL,
-                     "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_sendTransaction\",\"params\":"
-                     "[{\"to\":\"0xd4\",\"value\":\"0x1fffffffffffffffffffffffffffffffffffffffffffffffff"
-                     "fffffffffffffff\"}]}",
-                     200, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"0x1\"}"};
+    struct pair a = {
+        "/", NULL,
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_sendTransaction\",\"params\":"
+        "[{\"to\":\"0xd4\",\"value\":\"0xffffffffffffffffffffffffffffffffffffffffffffffffff"
+        "ffffffffffffff\"}]}",
+        200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"0x1\"}"};
+    struct pair b = {
+        "/", NULL,
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"eth_sendTransaction\",\"params\":"
+        "[{\"to\":\"0xd4\",\"value\":\"0x1fffffffffffffffffffffffffffffffffffffffffffffffff"
+        "fffffffffffffff\"}]}",
+        200, "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":\"0x1\"}"};
     struct pair c = {"/", NULL,
                      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"eth_sendTransaction\",\"params\":"
                      "[{\"to\":\"0xd4\",\"value\":\"0x0\"}]}",
@@ -875,6 +966,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_depth_bomb_and_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eth_wei_extremes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eth_raw_transactions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_monero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_electrum_cli, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tcp_split_everywhere, setup, teardown),
