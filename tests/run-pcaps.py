@@ -12,6 +12,8 @@ own process with a 60 s timeout and checks TMPDIR/eve.json against test.json:
   "args":         extra command-line arguments (list), default []
   "exit_code":    expected exit status, default 0
   "stderr":       substrings that must all appear in stderr
+  "absent_strings": secrets of the capture that must appear neither in
+                  eve.json nor in stderr (keys, seeds, passwords, cookies)
   "event_counts": {"flow": 1, "stats": 1, ...}: exact count per event_type;
                   every event_type present in the output must be listed
   "checks":       [{"count": N, "match": {"dotted.key": value, ...}}]: exactly
@@ -276,6 +278,12 @@ def run_one(name, sdir, args, tmp_root):
             problems.append("stderr lacks %r" % s)
 
     eve = os.path.join(tmp, "eve.json")
+    if test.get("absent_strings"):
+        with open(eve, "rb") as f:
+            raw = f.read().decode("utf-8", "replace")
+        for secret in test["absent_strings"]:
+            if secret in raw or secret in stderr:
+                problems.append("a secret reached the output: %.12s..." % secret)
     try:
         events = read_events(eve)
     except Fail as e:
