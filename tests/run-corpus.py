@@ -17,6 +17,11 @@ contains one of NAME when given):
    of the TCP `flow` events must equal tshark's set (addresses normalised
    with ipaddress: tshark prints IPv6 compressed, walletwatch uncompressed).
 
+3. Protocol expectations (EXPECT below): the cleartext messaging captures
+   give unencrypted `messaging` events, the STARTTLS one only encrypted
+   sessions, the bitcoind RPC capture `wallet` events with methods and the
+   HTTP Basic user, the mixed LAN capture http, dns and tls events.
+
 Per file it prints the conversation count from tshark, the TCP flow count
 from walletwatch, and the pairs missing / extra. Only missing or extra pairs
 (and step 1) fail a file. Differences in multiplicity are reported as notes,
@@ -119,6 +124,35 @@ def sanitizer_report(text):
     return None
 
 
+# file -> checks on its events: (description, predicate over the event list).
+def _messaging(events, encrypted):
+    return [e for e in events if e.get("event_type") == "messaging"
+            and e["messaging"].get("encrypted") == encrypted]
+
+
+def _cleartext(events):
+    return len(_messaging(events, False)) > 0 and not _messaging(events, True)
+
+
+EXPECT = {
+    "ndpi-jabber.pcap": [("cleartext XMPP messages", _cleartext)],
+    "ndpi-irc.pcap": [("cleartext IRC messages", _cleartext)],
+    "ndpi-smtp.pcap": [("a cleartext mail", _cleartext)],
+    "zeek-mqtt.pcap": [("cleartext MQTT publishes", _cleartext)],
+    "zeek-websocket.pcap": [("cleartext WebSocket frames", _cleartext)],
+    "ndpi-smtp-starttls.pcap": [
+        ("only encrypted sessions",
+         lambda ev: len(_messaging(ev, True)) > 0 and not _messaging(ev, False))],
+    "nesfit-cgminer-bitcoind-rpc.pcapng": [
+        ("wallet calls with methods and the HTTP Basic user",
+         lambda ev: any(e.get("event_type") == "wallet" and e["wallet"].get("method")
+                        and (e["wallet"].get("caller") or {}).get("user") for e in ev))],
+    "ntopng-test_01-mixed.pcap": [
+        ("http, dns and tls events",
+         lambda ev: {"http", "dns", "tls"} <= {e.get("event_type") for e in ev})],
+}
+
+
 def run_file(path, args, tmp_root):
     name = os.path.basename(path)
     tmp = tempfile.mkdtemp(prefix=name + ".", dir=tmp_root)
@@ -152,6 +186,10 @@ def run_file(path, args, tmp_root):
             out = (v.stdout + v.stderr).decode("utf-8", "replace").strip().splitlines()
             problems.append("eve-validate.py exit %d (%d lines): %s"
                             % (v.returncode, len(out), " | ".join(out[:3])))
+
+    for what, ok in EXPECT.get(name, []):
+        if not ok(events):
+            problems.append("expected " + what)
 
     convs = tshark_convs(path)
     flows = {}
