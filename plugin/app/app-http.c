@@ -61,6 +61,7 @@
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
 #include "../util/rd.h"
+#include "../util/digest.h"
 
 #define HTTP_START_LINE_MAX 8192u    /* request or status line, line end included */
 #define HTTP_HEADER_LINE_MAX 8192u   /* one header or trailer line, line end included */
@@ -912,7 +913,7 @@ static void dec_start(struct http_call *c, struct http_msg *m)
     }
     if (c->dir == DIR_TOCLIENT) {
         z->sha = EVP_MD_CTX_new();
-        if (z->sha && EVP_DigestInit_ex(z->sha, EVP_sha256(), NULL) != 1) {
+        if (z->sha && EVP_DigestInit_ex(z->sha, digest_sha256(), NULL) != 1) {
             EVP_MD_CTX_free(z->sha);
             z->sha = NULL;
         }

@@ -29,6 +29,7 @@
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
 #include "../util/rd.h"
+#include "../util/digest.h"
 
 #define TLS_REC_HDR 5
 #define TLS_REC_MAX (16384 + 2048) /* TLSCiphertext limit, RFC 5246 §6.2.3 */
@@ -483,7 +484,7 @@ static bool parse_certificate(struct app_ctx *ctx, struct flow *f, struct tls_ce
     x509_time_text(X509_get0_notAfter(x), c->notafter, sizeof(c->notafter));
     unsigned char sha1[20];
     unsigned int dlen = 0;
-    if (EVP_Digest(der.p, der.len, sha1, &dlen, EVP_sha1(), NULL) && dlen == 20)
+    if (EVP_Digest(der.p, der.len, sha1, &dlen, digest_sha1(), NULL) && dlen == 20)
         hex_colon(sha1, 20, false, c->fingerprint, sizeof(c->fingerprint));
     X509_free(x);
     c->seen = true;
@@ -510,7 +511,7 @@ static void ja3_compute(struct tls_state *st)
             sb_text(&b, "-");
         sb_num(&b, ch->pf[i], false);
     }
-    hex_digest(EVP_md5(), st->ja3, b.len, st->ja3_hash, sizeof(st->ja3_hash));
+    hex_digest(digest_md5(), st->ja3, b.len, st->ja3_hash, sizeof(st->ja3_hash));
 }
 
 static void ja3s_compute(struct tls_state *st)
@@ -523,7 +524,7 @@ static void ja3s_compute(struct tls_state *st)
     sb_num(&b, sh->cipher, false);
     sb_text(&b, ",");
     sb_list(&b, sh->exts.v, sh->exts.n, false, "-");
-    hex_digest(EVP_md5(), st->ja3s, b.len, st->ja3s_hash, sizeof(st->ja3s_hash));
+    hex_digest(digest_md5(), st->ja3s, b.len, st->ja3s_hash, sizeof(st->ja3s_hash));
 }
 
 static const char *ja4_version(uint16_t v)
@@ -596,7 +597,7 @@ static size_t count_non_grease(const struct u16_list *l)
 static void sha256_12(const char *s, size_t len, char out[13])
 {
     char full[65];
-    hex_digest(EVP_sha256(), s, len, full, sizeof(full));
+    hex_digest(digest_sha256(), s, len, full, sizeof(full));
     memcpy(out, full, 12);
     out[12] = '\0';
 }

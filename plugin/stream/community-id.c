@@ -13,6 +13,8 @@
 #include "community-id.h"
 
 #include <openssl/sha.h>
+
+#include "../util/digest.h"
 #include <stdbool.h>
 #include <string.h>
 
@@ -149,7 +151,7 @@ void community_id_v1(uint16_t seed, const struct ww_addr *src, uint16_t sport,
     }
 
     uint8_t md[SHA_DIGEST_LENGTH];
-    SHA1(buf, (size_t)(p - buf), md);
+    EVP_Digest(buf, (size_t)(p - buf), md, NULL, digest_sha1(), NULL);
     out[0] = '1';
     out[1] = ':';
     base64_encode(md, sizeof(md), out + 2);

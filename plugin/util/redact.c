@@ -3,11 +3,13 @@
 
 #include <openssl/sha.h>
 
+#include "digest.h"
+
 void redact_fingerprint(const uint8_t *secret, size_t len, char out[REDACT_FP_HEX + 1])
 {
     static const char hex[] = "0123456789abcdef";
     uint8_t md[SHA256_DIGEST_LENGTH];
-    SHA256(secret, len, md);
+    EVP_Digest(secret, len, md, NULL, digest_sha256(), NULL);
     for (int i = 0; i < REDACT_FP_HEX / 2; i++) {
         out[2 * i] = hex[md[i] >> 4];
         out[2 * i + 1] = hex[md[i] & 15];
