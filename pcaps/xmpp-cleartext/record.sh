@@ -78,12 +78,18 @@ prosodyctl --config "$T/prosody.cfg.lua" register bob wallet.test 'bob-Pa55' >/d
 ip netns exec "$NSA" tcpdump -i ww-msg-va -U -s 0 -w "$T/capture.pcap" 'tcp port 5222' \
     2>"$T/tcpdump.log" &
 PIDS+=($!)
-ip netns exec "$NSA" prosody --config "$T/prosody.cfg.lua" -F >"$T/prosody.out" 2>&1 &
+# As its own user: prosody's mod_posix refuses to start as root.
+ip netns exec "$NSA" runuser -u prosody -- prosody --config "$T/prosody.cfg.lua" -F \
+    >"$T/prosody.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do
     ip netns exec "$NSA" ss -ltn | grep -q '10.98.0.1:5222' && break
     sleep 0.2
 done
+if ! ip netns exec "$NSA" ss -ltn | grep -q '10.98.0.1:5222'; then
+    cat "$T/prosody.log" "$T/prosody.out" >&2
+    exit 1
+fi
 sleep 1
 
 cat >"$T/client.py" <<'PY'

@@ -24,6 +24,10 @@ extern const struct app_parser telnet_parser;
 extern const struct app_parser ftp_parser;
 extern const struct app_parser http_parser;
 extern const struct app_parser jsonrpc_parser;
+extern const struct app_parser xmpp_parser;
+extern const struct app_parser irc_parser;
+extern const struct app_parser mqtt_parser;
+extern const struct app_parser websocket_parser;
 
 /* One line per parser; keep the end marker last. */
 static const struct app_parser *const app_parsers[] = {
@@ -36,6 +40,10 @@ static const struct app_parser *const app_parsers[] = {
     &ftp_parser,
     &http_parser,
     &jsonrpc_parser,
+    &xmpp_parser,
+    &irc_parser,
+    &mqtt_parser,
+    &websocket_parser, /* probe() is always false: reached via the HTTP upgrade */
     NULL, /* end of table */
 };
 

@@ -35,6 +35,7 @@ struct xmpp_dir {
     size_t scan_pos;   /* where the scan of an unfinished stanza resumes */
     unsigned depth;    /* element depth at scan_pos (0: between stanzas) */
     bool in_stanza;
+    bool resync;       /* after a gap: skip to the next stanza start */
 };
 
 struct xmpp_jid {
@@ -624,7 +625,8 @@ static int on_stanza(struct app_ctx *ctx, struct flow *f, struct xmpp_state *st,
 
 static void buf_consume(struct xmpp_dir *d, size_t n)
 {
-    memmove(d->buf.p, d->buf.p + n, d->buf.len - n);
+    if (n > 0)
+        memmove(d->buf.p, d->buf.p + n, d->buf.len - n);
     d->buf.len -= n;
     d->scan_pos = 0;
     d->depth = 0;
@@ -675,12 +677,47 @@ static int stanza_scan(struct xmpp_dir *d, size_t *end)
     }
 }
 
+/* Offset of the first stanza start ("<message", "<presence", "<iq") at or
+ * after from, or len. */
+static size_t stanza_start(const uint8_t *p, size_t len, size_t from)
+{
+    static const char *const names[] = {"message", "presence", "iq"};
+    for (size_t i = from; i < len; i++) {
+        if (p[i] != '<')
+            continue;
+        for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+            size_t n = strlen(names[k]);
+            if (len - i - 1 > n && memcmp(p + i + 1, names[k], n) == 0 &&
+                (is_ws(p[i + 1 + n]) || p[i + 1 + n] == '>' || p[i + 1 + n] == '/'))
+                return i;
+        }
+    }
+    return len;
+}
+
+/* After a gap the position in the XML is unknown: drop bytes up to the next
+ * stanza start (keeping a tail that may hold a split "<presence "). */
+static int resync(struct xmpp_dir *d)
+{
+    size_t at = stanza_start(d->buf.p, d->buf.len, 0);
+    if (at < d->buf.len) {
+        buf_consume(d, at);
+        d->resync = false;
+        return 1;
+    }
+    if (d->buf.len > 10)
+        buf_consume(d, d->buf.len - 10);
+    return 0;
+}
+
 /* Handles what starts the buffer between stanzas: 1 consumed something,
  * 0 need more, or XR_STOP. */
 static int between_stanzas(struct app_ctx *ctx, struct flow *f, struct xmpp_state *st,
                            enum flow_dir dir)
 {
     struct xmpp_dir *d = &st->d[dir];
+    if (d->resync)
+        return resync(d);
     size_t ws = 0;
     while (ws < d->buf.len && is_ws(d->buf.p[ws]))
         ws++;
@@ -761,9 +798,12 @@ static int xmpp_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flo
                       const uint8_t *data, size_t len, bool gap)
 {
     struct xmpp_state *st = state;
-    if (gap)
-        return -1; /* no resynchronisation inside an XML stream */
     struct xmpp_dir *d = &st->d[dir];
+    if (gap) {
+        buf_consume(d, d->buf.len);
+        d->resync = true;
+        return 0;
+    }
     while (len > 0) {
         size_t room = XMPP_STANZA_MAX - d->buf.len;
         if (room == 0) {
@@ -784,11 +824,11 @@ static int xmpp_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flo
 /* ---- registration ------------------------------------------------------------ */
 
 /* A stream header near the start: "<?xml ...?>" then "<stream:stream" (or an
- * unprefixed <stream> in the etherx namespace). The port is not consulted. */
+ * unprefixed <stream> in the etherx namespace); or, for a flow picked up
+ * midstream, a stanza on port 5222/5269 or with an XMPP namespace. */
 static bool xmpp_probe(const uint8_t *data, size_t len, enum flow_dir dir, const struct flow *f)
 {
     (void)dir;
-    (void)f;
     size_t n = len < XMPP_PROBE_SCAN ? len : XMPP_PROBE_SCAN;
     size_t i = 0;
     if (n >= 3 && data[0] == 0xef && data[1] == 0xbb && data[2] == 0xbf)
@@ -800,6 +840,13 @@ static bool xmpp_probe(const uint8_t *data, size_t len, enum flow_dir dir, const
     size_t s = find(data, n, i, "<stream:stream");
     if (s < n)
         return true;
+    /* Picked up midstream: a stanza first, on the XMPP ports or naming an
+     * XMPP namespace. */
+    if (stanza_start(data, n, i) == i) {
+        bool port = f && (f->srv_port == 5222 || f->srv_port == 5269);
+        if (port || find(data, n, i, "jabber:") < n || find(data, n, i, "urn:xmpp:") < n)
+            return true;
+    }
     s = find(data, n, i, "<stream ");
     return s < n && find(data, n, s, "http://etherx.jabber.org/streams") < n;
 }
@@ -833,6 +880,12 @@ static void xmpp_state_free(void *state)
     free(st);
 }
 
+/* A stream cut without </stream:stream> still gets its session event. */
+static void xmpp_flow_end(struct app_ctx *ctx, struct flow *f, void *state)
+{
+    log_session(ctx, f, state, DIR_TOSERVER);
+}
+
 static void xmpp_register_buffers(void)
 {
     messaging_register_buffers();
@@ -846,4 +899,5 @@ const struct app_parser xmpp_parser = {
     .state_new = xmpp_state_new,
     .state_free = xmpp_state_free,
     .parse = xmpp_parse,
+    .flow_end = xmpp_flow_end,
 };

@@ -428,11 +428,25 @@ static void test_oversize_stanza(void **state)
     free(big);
 }
 
-static void test_gap_stops(void **state)
+/* After a gap, bytes up to the next stanza start are dropped. */
+static void test_gap_resyncs(void **state)
 {
     (void)state;
+    static const char before[] = C_OPEN "<message to='a@b'><body>lost h";
+    static const char after[] = "alf</body></message><presence/><mess";
+    static const char rest[] = "age to='c@d'><body>found</body></message>";
     void *st = xmpp_parser.state_new();
-    assert_int_equal(xmpp_parser.parse(NULL, &test_flow, st, DIR_TOSERVER, NULL, 100, true), -1);
+    cap_reset();
+    assert_int_equal(feed(st, DIR_TOSERVER, before, sizeof(before) - 1), 0);
+    assert_int_equal(xmpp_parser.parse(NULL, &test_flow, st, DIR_TOSERVER, NULL, 100, true), 0);
+    assert_int_equal(feed(st, DIR_TOSERVER, after, sizeof(after) - 1), 0);
+    assert_int_equal(feed(st, DIR_TOSERVER, rest, sizeof(rest) - 1), 0);
+    assert_int_equal(cap.n, 1);
+    assert_string_equal((char *)cap.body[0], "found");
+    assert_string_equal(cap.anomalies, "");
+    xmpp_parser.flow_end(NULL, &test_flow, st);
+    assert_int_equal(cap.n, 2);
+    assert_true(json_has(1, "\"kind\":\"session\""));
     xmpp_parser.state_free(st);
 }
 
@@ -450,6 +464,14 @@ static void test_probe(void **state)
     assert_true(probe("<stream xmlns='http://etherx.jabber.org/streams' to='x'>"));
     assert_false(probe("<?xml version='1.0'?><soap:Envelope>"));
     assert_false(probe("<stream to='x'>"));
+    /* midstream: a stanza with an XMPP namespace, or on the XMPP port */
+    assert_true(probe("<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>"));
+    assert_false(probe("<message to='a@b'><body>x</body></message>"));
+    test_flow.srv_port = 5222;
+    assert_true(probe("<message to='a@b'><body>x</body></message>"));
+    assert_true(probe("<presence/>"));
+    assert_false(probe("<messages>"));
+    test_flow.srv_port = 0;
     assert_false(probe("GET / HTTP/1.1\r\n"));
     assert_false(probe("\x16\x03\x01\x00\x30"));
     assert_false(probe(""));
@@ -470,7 +492,7 @@ int main(void)
         cmocka_unit_test(test_attribute_order_and_quotes),
         cmocka_unit_test(test_garbage_stops_with_anomaly),
         cmocka_unit_test(test_oversize_stanza),
-        cmocka_unit_test(test_gap_stops),
+        cmocka_unit_test(test_gap_resyncs),
         cmocka_unit_test(test_probe),
     };
     xmpp_parser.register_buffers();
