@@ -21,7 +21,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
-.PHONY: all test unit test-golden test-pcaps test-live test-corpus sanitize deps install clean bench fmt
+.PHONY: all test unit test-golden test-pcaps test-live test-workers test-corpus sanitize deps install clean bench fmt
 
 all: walletwatch $(TOOL_BIN)
 
@@ -69,7 +69,11 @@ test-golden: all
 test-live: all
 	@/usr/bin/python3 tests/run-live.py ./walletwatch
 
-test: all unit test-golden test-pcaps test-live
+# --workers 2 against --workers 1 on every scenario and corpus capture (~3 s).
+test-workers: all
+	@/usr/bin/python3 tests/run-workers.py --bin ./walletwatch --corpus $(CORPUS) pcaps
+
+test: all unit test-golden test-pcaps test-live test-workers
 	@echo "make test: all suites passed"
 
 CORPUS ?= ../shared/corpus
@@ -110,5 +114,59 @@ fmt:
 
 clean:
 	rm -rf build walletwatch
+
+# ---- fuzzing (libFuzzer, clang; see tests/fuzz/README.md) ------------------
+# Every library source is compiled again, instrumented, under build/fuzz/obj;
+# each harness links against that archive. `make fuzz` runs every target for
+# FUZZ_SECONDS from its seed corpus tests/fuzz/corpus/<name>/, writing new
+# inputs and crashes under FUZZ_OUT (outside the repo); `make fuzz-regress`
+# runs each target once over tests/fuzz/regress/<name>/* and its seeds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_OUT     ?= /tmp/walletwatch-fuzz
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wno-unused-parameter $(FUZZ_SAN) $(DEPCFLAGS)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_LIB     := $(FUZZ_DIR)/libwalletwatch-fuzz.a
+# one target per parser of app-detect.c's table (chat rides on HTTP: see chat-http)
+FUZZ_APP     := http dns-udp dns-tcp tls smtp telnet ftp jsonrpc xmpp irc mqtt websocket
+FUZZ_NAMES   := $(FUZZ_APP) wallet-http chat-http decode rule
+FUZZ_BIN     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz-%)
+
+.PHONY: fuzz fuzz-build fuzz-regress
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_NAMES:%=fuzz-run-%)
+
+fuzz-regress: $(FUZZ_NAMES:%=fuzz-regress-%)
+
+fuzz-run-%: $(FUZZ_DIR)/fuzz-%
+	@tests/fuzz/run.sh fuzz $* $(FUZZ_SECONDS) $(FUZZ_OUT)
+
+fuzz-regress-%: $(FUZZ_DIR)/fuzz-%
+	@tests/fuzz/run.sh regress $*
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_APP:%=$(FUZZ_DIR)/fuzz-%): $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-app.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iplugin -DFUZZ_PARSER=$(subst -,_,$*)_parser -o $@ $< $(FUZZ_LIB) $(DEPLIBS)
+
+$(FUZZ_DIR)/fuzz-wallet-http: tests/fuzz/fuzz-app.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iplugin -DFUZZ_PARSER=http_parser -DFUZZ_HTTP_JSON=1 -o $@ $< $(FUZZ_LIB) $(DEPLIBS)
+
+$(FUZZ_DIR)/fuzz-chat-http: tests/fuzz/fuzz-app.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iplugin -DFUZZ_PARSER=http_parser -DFUZZ_HTTP_JSON=2 -o $@ $< $(FUZZ_LIB) $(DEPLIBS)
+
+$(FUZZ_DIR)/fuzz-decode $(FUZZ_DIR)/fuzz-rule: $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iplugin -o $@ $< $(FUZZ_LIB) $(DEPLIBS)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

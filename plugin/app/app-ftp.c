@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-line.h"
 #include "messaging.h"
 #include "../util/rd.h"
 
@@ -20,14 +21,9 @@
 #define FTP_USER_MAX 256
 #define FTP_PROBE_LINE 512
 
-struct ftp_lines {
-    uint8_t b[FTP_LINE_MAX];
-    size_t n;
-    bool resync; /* after a gap: drop bytes up to the next LF */
-};
-
 struct ftp_state {
-    struct ftp_lines ln[2];
+    struct app_line ln[2];
+    uint8_t line_buf[2][FTP_LINE_MAX];
     uint8_t user[FTP_USER_MAX];
     size_t user_len;
     bool have_user;
@@ -38,75 +34,14 @@ struct ftp_state {
     uint64_t tx_id;
 };
 
-static uint8_t lc(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
-static bool ci_eq(const uint8_t *p, size_t n, const char *s)
-{
-    size_t sl = strlen(s);
-    if (n != sl)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (lc(p[i]) != lc((uint8_t)s[i]))
-            return false;
-    return true;
-}
-
-static bool ci_contains(const uint8_t *p, size_t n, const char *s)
-{
-    size_t sl = strlen(s);
-    for (size_t i = 0; i + sl <= n; i++)
-        if (ci_eq(p + i, sl, s))
-            return true;
-    return false;
-}
-
-static struct span trim(struct span s)
-{
-    while (s.len && (s.p[0] == ' ' || s.p[0] == '\t'))
-        s.p++, s.len--;
-    while (s.len && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
-        s.len--;
-    return s;
-}
-
-/* Next complete line (CRLF stripped), stitched across chunks in lb. Returns
- * 1 with *line set (valid until the next call), 0 when the chunk ended
- * mid-line, -1 when a line exceeds FTP_LINE_MAX. */
-static int ftp_next_line(struct ftp_lines *lb, struct rd *r, struct span *line)
-{
-    size_t left = rd_left(r);
-    const uint8_t *nl = memchr(r->p, '\n', left);
-    size_t take = nl ? (size_t)(nl - r->p) + 1 : left;
-    if (lb->resync) {
-        rd_skip(r, take);
-        lb->resync = nl == NULL;
-        return 0;
-    }
-    if (lb->n == 0 && nl) {
-        *line = rd_line(r, take);
-        return 1;
-    }
-    if (take > FTP_LINE_MAX - lb->n)
-        return -1;
-    struct span s = rd_bytes(r, take);
-    memcpy(lb->b + lb->n, s.p, s.len);
-    lb->n += s.len;
-    if (!nl)
-        return 0;
-    line->p = lb->b;
-    line->len = lb->n - 1;
-    if (line->len && line->p[line->len - 1] == '\r')
-        line->len--;
-    lb->n = 0;
-    return 1;
-}
-
 static void *ftp_state_new(void)
 {
-    return calloc(1, sizeof(struct ftp_state));
+    struct ftp_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        return NULL;
+    for (int d = 0; d < 2; d++)
+        app_line_init(&st->ln[d], st->line_buf[d], FTP_LINE_MAX);
+    return st;
 }
 
 static void ftp_state_free(void *state)
@@ -166,18 +101,18 @@ static int ftp_command(struct app_ctx *ctx, struct flow *f, struct ftp_state *st
     struct span arg = {line.p + i, line.len - i};
     if (arg.len) /* RFC 959 §5.3.2: exactly one SP; a password may have more */
         arg.p++, arg.len--;
-    if (ci_eq(verb.p, verb.len, "USER")) {
+    if (line_ci_eq(verb.p, verb.len, "USER")) {
         st->user_len = 0;
         size_t n = arg.len < sizeof(st->user) ? arg.len : sizeof(st->user);
         memcpy(st->user, arg.p, n);
         st->user_len = n;
         st->have_user = true;
-    } else if (ci_eq(verb.p, verb.len, "PASS")) {
+    } else if (line_ci_eq(verb.p, verb.len, "PASS")) {
         ftp_emit_login(ctx, f, st, arg);
-    } else if (ci_eq(verb.p, verb.len, "AUTH")) {
-        struct span a = trim(arg);
-        st->auth_tls_pending = ci_eq(a.p, a.len, "TLS") || ci_eq(a.p, a.len, "SSL") ||
-                               ci_eq(a.p, a.len, "TLS-C") || ci_eq(a.p, a.len, "TLS-P");
+    } else if (line_ci_eq(verb.p, verb.len, "AUTH")) {
+        struct span a = line_trim(arg);
+        st->auth_tls_pending = line_ci_eq(a.p, a.len, "TLS") || line_ci_eq(a.p, a.len, "SSL") ||
+                               line_ci_eq(a.p, a.len, "TLS-C") || line_ci_eq(a.p, a.len, "TLS-P");
     }
     return 0;
 }
@@ -186,7 +121,7 @@ static int ftp_client(struct app_ctx *ctx, struct flow *f, struct ftp_state *st,
 {
     while (rd_left(r)) {
         struct span line;
-        int rc = ftp_next_line(&st->ln[DIR_TOSERVER], r, &line);
+        int rc = app_line_next(&st->ln[DIR_TOSERVER], r, &line);
         if (rc < 0) {
             app_anomaly(ctx, f, "ftp.line_too_long");
             return -1;
@@ -219,8 +154,8 @@ static int ftp_reply_line(struct app_ctx *ctx, struct flow *f, struct ftp_state 
         bool last = line.len >= 3 && memcmp(line.p, st->reply_code, 3) == 0 &&
                     (line.len == 3 || line.p[3] == ' ');
         if (!last) {
-            struct span t = trim(line);
-            if (t.len >= 8 && (ci_eq(t.p, 8, "AUTH TLS") || ci_eq(t.p, 8, "AUTH SSL")))
+            struct span t = line_trim(line);
+            if (t.len >= 8 && (line_ci_eq(t.p, 8, "AUTH TLS") || line_ci_eq(t.p, 8, "AUTH SSL")))
                 st->starttls_offered = true; /* a FEAT listing */
             return 0;
         }
@@ -257,7 +192,7 @@ static int ftp_server(struct app_ctx *ctx, struct flow *f, struct ftp_state *st,
 {
     while (rd_left(r)) {
         struct span line;
-        int rc = ftp_next_line(&st->ln[DIR_TOCLIENT], r, &line);
+        int rc = app_line_next(&st->ln[DIR_TOCLIENT], r, &line);
         if (rc < 0) {
             app_anomaly(ctx, f, "ftp.line_too_long");
             return -1;
@@ -275,8 +210,7 @@ static int ftp_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flow
 {
     struct ftp_state *st = state;
     if (gap) {
-        st->ln[dir].n = 0;
-        st->ln[dir].resync = true;
+        app_line_gap(&st->ln[dir]);
         return 0;
     }
     struct rd r = rd_init(data, len);
@@ -294,13 +228,13 @@ static bool ftp_probe(const uint8_t *data, size_t len, enum flow_dir dir, const 
         size_t n = len < FTP_PROBE_LINE ? len : FTP_PROBE_LINE;
         const uint8_t *nl = memchr(data, '\n', n);
         size_t ll = nl ? (size_t)(nl - data) : n;
-        if (ci_contains(data, ll, "SMTP"))
+        if (line_ci_contains(data, ll, "SMTP"))
             return false;
-        return ci_contains(data, ll, "FTP") || f->srv_port == 21;
+        return line_ci_contains(data, ll, "FTP") || f->srv_port == 21;
     }
     if (f->srv_port != 21 || len < 5)
         return false;
-    return ci_eq(data, 5, "USER ") || ci_eq(data, 5, "AUTH ");
+    return line_ci_eq(data, 5, "USER ") || line_ci_eq(data, 5, "AUTH ");
 }
 
 static void ftp_register_buffers(void)

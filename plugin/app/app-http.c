@@ -1824,8 +1824,8 @@ static int http_parse(struct app_ctx *ctx, struct flow *f, void *state, enum flo
     int rc;
     if (st->dead)
         return -1;
-    if (st->up)
-        return st->up->parse(ctx, f, st->up_state, dir, data, len, gap);
+    if (st->up) /* the end-of-flow call (data NULL, no gap) is HTTP's own: not forwarded */
+        return data || gap ? st->up->parse(ctx, f, st->up_state, dir, data, len, gap) : 0;
     if (gap)
         rc = on_gap(st, ctx, f, dir);
     else if (!data || !len)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app-line.h"
 #include "messaging.h"
 #include "../util/rd.h"
 
@@ -43,14 +44,9 @@ enum smtp_auth { A_NONE, A_PLAIN, A_LOGIN_USER, A_LOGIN_PASS, A_OTHER };
  * CRLF.CRLF (RFC 5321 §4.5.2); BDAT sends a byte count instead. */
 enum smtp_content { M_NONE, M_BOL, M_MID, M_DOT, M_DOTCR, M_BDAT };
 
-struct smtp_lines {
-    uint8_t b[SMTP_LINE_MAX];
-    size_t n;
-    bool resync; /* after a gap: drop bytes up to the next LF */
-};
-
 struct smtp_state {
-    struct smtp_lines ln[2];
+    struct app_line ln[2];
+    uint8_t line_buf[2][SMTP_LINE_MAX];
     uint8_t pending[SMTP_PENDING_MAX]; /* ring of enum smtp_cmd */
     size_t pend_head, pend_n;
     bool reply_open; /* inside a multi-line reply ("250-...") */
@@ -77,76 +73,10 @@ struct smtp_state {
 
 /* ---- small helpers ---- */
 
-static uint8_t lc(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
-static bool ci_eq(const uint8_t *p, size_t n, const char *s)
-{
-    size_t sl = strlen(s);
-    if (n != sl)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (lc(p[i]) != lc((uint8_t)s[i]))
-            return false;
-    return true;
-}
-
 static bool ci_prefix(const uint8_t *p, size_t n, const char *s)
 {
     size_t sl = strlen(s);
-    return n >= sl && ci_eq(p, sl, s);
-}
-
-static bool ci_contains(const uint8_t *p, size_t n, const char *s)
-{
-    size_t sl = strlen(s);
-    for (size_t i = 0; i + sl <= n; i++)
-        if (ci_eq(p + i, sl, s))
-            return true;
-    return false;
-}
-
-static struct span trim(struct span s)
-{
-    while (s.len && (s.p[0] == ' ' || s.p[0] == '\t'))
-        s.p++, s.len--;
-    while (s.len && (s.p[s.len - 1] == ' ' || s.p[s.len - 1] == '\t'))
-        s.len--;
-    return s;
-}
-
-/* Next complete line of one direction (CRLF stripped), stitched across chunks
- * in lb. Returns 1 with *line set (valid until the next call), 0 when the
- * chunk ended mid-line (kept), -1 when a line exceeds SMTP_LINE_MAX. */
-static int smtp_next_line(struct smtp_lines *lb, struct rd *r, struct span *line)
-{
-    size_t left = rd_left(r);
-    const uint8_t *nl = memchr(r->p, '\n', left);
-    size_t take = nl ? (size_t)(nl - r->p) + 1 : left;
-    if (lb->resync) {
-        rd_skip(r, take);
-        lb->resync = nl == NULL;
-        return 0;
-    }
-    if (lb->n == 0 && nl) {
-        *line = rd_line(r, take);
-        return 1;
-    }
-    if (take > SMTP_LINE_MAX - lb->n)
-        return -1;
-    struct span s = rd_bytes(r, take);
-    memcpy(lb->b + lb->n, s.p, s.len);
-    lb->n += s.len;
-    if (!nl)
-        return 0;
-    line->p = lb->b;
-    line->len = lb->n - 1;
-    if (line->len && line->p[line->len - 1] == '\r')
-        line->len--;
-    lb->n = 0;
-    return 1;
+    return n >= sl && line_ci_eq(p, sl, s);
 }
 
 /* RFC 4648 base64, padding optional; returns decoded length or -1. */
@@ -195,7 +125,7 @@ static void put_bytes(uint8_t *dst, size_t *dlen, size_t cap, const uint8_t *p, 
 /* "<addr>" of "MAIL FROM:<addr> SIZE=..." (angle brackets optional). */
 static struct span smtp_path(struct span arg)
 {
-    arg = trim(arg);
+    arg = line_trim(arg);
     if (arg.len && arg.p[0] == '<') {
         const uint8_t *gt = memchr(arg.p, '>', arg.len);
         struct span s = {arg.p + 1, gt ? (size_t)(gt - arg.p) - 1 : arg.len - 1};
@@ -211,7 +141,12 @@ static struct span smtp_path(struct span arg)
 
 static void *smtp_state_new(void)
 {
-    return calloc(1, sizeof(struct smtp_state));
+    struct smtp_state *st = calloc(1, sizeof(*st));
+    if (!st)
+        return NULL;
+    for (int d = 0; d < 2; d++)
+        app_line_init(&st->ln[d], st->line_buf[d], SMTP_LINE_MAX);
+    return st;
 }
 
 static void smtp_state_free(void *state)
@@ -328,14 +263,14 @@ static void parse_headers(const uint8_t *msg, size_t len, struct smtp_headers *h
         const uint8_t *colon = memchr(l.p, ':', l.len);
         struct span name = {l.p, (size_t)(colon - l.p)};
         struct span val = {colon + 1, l.len - name.len - 1};
-        val = trim(val);
+        val = line_trim(val);
         in_subject = false;
-        if (ci_eq(name.p, name.len, "subject") && !h->has_subject) {
+        if (line_ci_eq(name.p, name.len, "subject") && !h->has_subject) {
             h->has_subject = in_subject = true;
             put_bytes(h->subject, &h->subject_len, sizeof(h->subject), val.p, val.len);
-        } else if (ci_eq(name.p, name.len, "from") && !h->from.p) {
+        } else if (line_ci_eq(name.p, name.len, "from") && !h->from.p) {
             h->from = val;
-        } else if (ci_eq(name.p, name.len, "to") && !h->to.p) {
+        } else if (line_ci_eq(name.p, name.len, "to") && !h->to.p) {
             h->to = val;
         }
     }
@@ -465,7 +400,7 @@ static void sasl_response(struct app_ctx *ctx, struct flow *f, struct smtp_state
 {
     uint8_t dec[SMTP_SASL_MAX];
     st->sasl_expect = false;
-    line = trim(line);
+    line = line_trim(line);
     if (line.len == 1 && line.p[0] == '*') { /* RFC 4954 §4: client cancels */
         st->auth = A_NONE;
         return;
@@ -508,7 +443,7 @@ static void sasl_response(struct app_ctx *ctx, struct flow *f, struct smtp_state
 static void auth_start(struct app_ctx *ctx, struct flow *f, struct smtp_state *st,
                        struct span arg)
 {
-    arg = trim(arg);
+    arg = line_trim(arg);
     const uint8_t *sp = memchr(arg.p, ' ', arg.len);
     struct span mech = {arg.p, sp ? (size_t)(sp - arg.p) : arg.len};
     struct span initial = {sp ? sp + 1 : arg.p + arg.len, sp ? arg.len - mech.len - 1 : 0};
@@ -528,16 +463,16 @@ static void auth_start(struct app_ctx *ctx, struct flow *f, struct smtp_state *s
     }
     st->user_len = 0;
     st->sasl_expect = false;
-    if (ok && ci_eq(mech.p, mech.len, "PLAIN"))
+    if (ok && line_ci_eq(mech.p, mech.len, "PLAIN"))
         st->auth = A_PLAIN;
-    else if (ok && ci_eq(mech.p, mech.len, "LOGIN"))
+    else if (ok && line_ci_eq(mech.p, mech.len, "LOGIN"))
         st->auth = A_LOGIN_USER;
     else {
         st->auth = A_OTHER; /* challenge-response: no password on the wire */
         emit_login(ctx, f, st, NULL, 0, false);
         return;
     }
-    initial = trim(initial);
+    initial = line_trim(initial);
     if (initial.len && !(initial.len == 1 && initial.p[0] == '=')) /* "=": empty response */
         sasl_response(ctx, f, st, initial);
 }
@@ -561,7 +496,7 @@ static bool smtp_verb(struct span line, struct span *verb, struct span *arg)
 static bool parse_bdat(struct smtp_state *st, struct span arg)
 {
     char num[24];
-    arg = trim(arg);
+    arg = line_trim(arg);
     size_t i = 0;
     while (i < arg.len && arg.p[i] >= '0' && arg.p[i] <= '9')
         i++;
@@ -574,9 +509,9 @@ static bool parse_bdat(struct smtp_state *st, struct span arg)
     if (*end)
         return false;
     struct span rest = {arg.p + i, arg.len - i};
-    rest = trim(rest);
+    rest = line_trim(rest);
     st->bdat_left = v;
-    st->bdat_last = ci_eq(rest.p, rest.len, "LAST");
+    st->bdat_last = line_ci_eq(rest.p, rest.len, "LAST");
     return true;
 }
 
@@ -596,31 +531,31 @@ static int smtp_command(struct app_ctx *ctx, struct flow *f, struct smtp_state *
         return -1;
     }
     uint8_t cmd = C_OTHER;
-    if (ci_eq(verb.p, verb.len, "EHLO") || ci_eq(verb.p, verb.len, "HELO")) {
+    if (line_ci_eq(verb.p, verb.len, "EHLO") || line_ci_eq(verb.p, verb.len, "HELO")) {
         cmd = C_EHLO;
-    } else if (ci_eq(verb.p, verb.len, "STARTTLS")) {
+    } else if (line_ci_eq(verb.p, verb.len, "STARTTLS")) {
         cmd = C_STARTTLS;
-    } else if (ci_eq(verb.p, verb.len, "AUTH")) {
+    } else if (line_ci_eq(verb.p, verb.len, "AUTH")) {
         cmd = C_AUTH;
         pend_push(ctx, f, st, cmd);
         auth_start(ctx, f, st, arg);
         return 0;
-    } else if (ci_eq(verb.p, verb.len, "MAIL") && ci_prefix(arg.p, arg.len, "FROM:")) {
+    } else if (line_ci_eq(verb.p, verb.len, "MAIL") && ci_prefix(arg.p, arg.len, "FROM:")) {
         cmd = C_MAIL;
         envelope_reset(st);
         struct span a = {arg.p + 5, arg.len - 5};
         a = smtp_path(a);
         put_bytes(st->from, &st->from_len, sizeof(st->from), a.p, a.len);
-    } else if (ci_eq(verb.p, verb.len, "RCPT") && ci_prefix(arg.p, arg.len, "TO:")) {
+    } else if (line_ci_eq(verb.p, verb.len, "RCPT") && ci_prefix(arg.p, arg.len, "TO:")) {
         cmd = C_RCPT;
         struct span a = {arg.p + 3, arg.len - 3};
         a = smtp_path(a);
         if (st->to_len)
             put_bytes(st->to, &st->to_len, sizeof(st->to), (const uint8_t *)", ", 2);
         put_bytes(st->to, &st->to_len, sizeof(st->to), a.p, a.len);
-    } else if (ci_eq(verb.p, verb.len, "DATA")) {
+    } else if (line_ci_eq(verb.p, verb.len, "DATA")) {
         cmd = C_DATA;
-    } else if (ci_eq(verb.p, verb.len, "BDAT")) {
+    } else if (line_ci_eq(verb.p, verb.len, "BDAT")) {
         if (!parse_bdat(st, arg)) {
             app_anomaly(ctx, f, "smtp.bdat_invalid_size");
             return -1;
@@ -634,7 +569,7 @@ static int smtp_command(struct app_ctx *ctx, struct flow *f, struct smtp_state *
                 emit_message(ctx, f, st);
             return 0;
         }
-    } else if (ci_eq(verb.p, verb.len, "RSET")) {
+    } else if (line_ci_eq(verb.p, verb.len, "RSET")) {
         cmd = C_RSET;
         envelope_reset(st);
     }
@@ -656,7 +591,7 @@ static int smtp_client(struct app_ctx *ctx, struct flow *f, struct smtp_state *s
             continue;
         }
         struct span line;
-        int rc = smtp_next_line(&st->ln[DIR_TOSERVER], r, &line);
+        int rc = app_line_next(&st->ln[DIR_TOSERVER], r, &line);
         if (rc < 0) {
             app_anomaly(ctx, f, "smtp.line_too_long");
             return -1;
@@ -714,7 +649,7 @@ static int smtp_server(struct app_ctx *ctx, struct flow *f, struct smtp_state *s
 {
     while (rd_left(r)) {
         struct span line;
-        int rc = smtp_next_line(&st->ln[DIR_TOCLIENT], r, &line);
+        int rc = app_line_next(&st->ln[DIR_TOCLIENT], r, &line);
         if (rc < 0) {
             app_anomaly(ctx, f, "smtp.line_too_long");
             return -1;
@@ -731,8 +666,8 @@ static int smtp_server(struct app_ctx *ctx, struct flow *f, struct smtp_state *s
         int code = (line.p[0] - '0') * 100 + (line.p[1] - '0') * 10 + (line.p[2] - '0');
         if (pend_head(st) == C_EHLO && st->pend_n && line.len > 4) {
             struct span kw = {line.p + 4, line.len - 4};
-            kw = trim(kw);
-            if (ci_eq(kw.p, kw.len, "STARTTLS"))
+            kw = line_trim(kw);
+            if (line_ci_eq(kw.p, kw.len, "STARTTLS"))
                 st->starttls_offered = true;
         }
         st->reply_open = line.len > 3 && line.p[3] == '-';
@@ -776,7 +711,7 @@ static bool smtp_probe(const uint8_t *data, size_t len, enum flow_dir dir,
             return false;
         size_t n = len < SMTP_PROBE_LINE ? len : SMTP_PROBE_LINE;
         const uint8_t *nl = memchr(data, '\n', n);
-        return ci_contains(data, nl ? (size_t)(nl - data) : n, "SMTP");
+        return line_ci_contains(data, nl ? (size_t)(nl - data) : n, "SMTP");
     }
     if (len < 5 || !(ci_prefix(data, len, "EHLO") || ci_prefix(data, len, "HELO")))
         return false;

@@ -1,17 +1,31 @@
 /* messaging.c — builds the `messaging` event and buffers of a message. */
 #include "messaging.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../detect/detect-buffer.h"
+#include "material.h"
 #include "../output/eve.h"
 #include "../util/redact.h"
 
-enum { MB_BODY, MB_FROM, MB_TO, MB_CHANNEL, MB_PROTOCOL, MB_COUNT };
+#define MSG_MAX_FINDINGS 32
+
+enum { MB_BODY, MB_FROM, MB_TO, MB_CHANNEL, MB_PROTOCOL, MB_MATERIAL, MB_COUNT };
 static const char *const msg_buffer_names[MB_COUNT] = {
-    "messaging.body", "messaging.from", "messaging.to", "messaging.channel", "messaging.protocol",
+    "messaging.body",     "messaging.from",    "messaging.to",
+    "messaging.channel",  "messaging.protocol", "messaging.material",
 };
-static int msg_buffer_ids[MB_COUNT] = {-1, -1, -1, -1, -1};
+static int msg_buffer_ids[MB_COUNT] = {-1, -1, -1, -1, -1, -1};
+
+/* A message with what the wallet-material classifier found in its text. */
+struct msg_tx {
+    const struct msg_view *m;
+    struct material_finding found[MSG_MAX_FINDINGS];
+    size_t nfound;
+    char kinds[MSG_MAX_FINDINGS * 20]; /* messaging.material: "kind\n" per finding */
+    size_t kinds_len;
+};
 
 void messaging_register_buffers(void)
 {
@@ -35,7 +49,8 @@ static const char *kind_name(uint8_t kind)
 
 static void messaging_to_json(const void *tx, struct json_object *event)
 {
-    const struct msg_view *m = tx;
+    const struct msg_tx *mt = tx;
+    const struct msg_view *m = mt->m;
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "protocol", json_object_new_string(m->protocol));
     json_object_object_add(o, "kind", json_object_new_string(kind_name(m->kind)));
@@ -58,6 +73,12 @@ static void messaging_to_json(const void *tx, struct json_object *event)
                                    redact_json("password", m->password.p, m->password.len));
         json_object_object_add(o, "auth", a);
     }
+    if (mt->nfound) {
+        json_object_object_add(o, "wallet_material",
+                               material_json(m->body.p, m->body.len, mt->found, mt->nfound));
+        json_object_object_add(o, "wallet_material_severity",
+                               json_object_new_int(material_severity(mt->found, mt->nfound)));
+    }
     json_object_object_add(event, "messaging", o);
 }
 
@@ -71,22 +92,47 @@ static void add_buf(struct app_tx *tx, int id, struct msg_span s)
     tx->nbufs++;
 }
 
+/* Runs the classifier over the text; the kinds found become messaging.material. */
+static void classify(struct msg_tx *mt)
+{
+    const struct msg_view *m = mt->m;
+    mt->nfound = m->body.p ? material_scan(m->body.p, m->body.len, mt->found, MSG_MAX_FINDINGS) : 0;
+    for (size_t i = 0; i < mt->nfound; i++) {
+        const char *k = material_kind_name(mt->found[i].kind);
+        size_t n = strlen(k);
+        if (mt->kinds_len + n + 1 > sizeof(mt->kinds))
+            break;
+        memcpy(mt->kinds + mt->kinds_len, k, n);
+        mt->kinds[mt->kinds_len + n] = '\n';
+        mt->kinds_len += n + 1;
+    }
+}
+
 void messaging_tx_done(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, uint64_t tx_id,
                        const struct msg_view *m)
 {
     messaging_register_buffers();
+    struct msg_tx *mt = calloc(1, sizeof(*mt));
+    if (!mt)
+        return;
+    mt->m = m;
+    classify(mt);
     struct app_tx tx;
     memset(&tx, 0, sizeof(tx));
     tx.event_type = "messaging";
     tx.dir = dir;
     tx.tx_id = tx_id;
     tx.to_json = messaging_to_json;
-    tx.tx = m;
+    tx.tx = mt;
     struct msg_span proto = {(const uint8_t *)m->protocol, strlen(m->protocol)};
     add_buf(&tx, msg_buffer_ids[MB_BODY], m->body);
     add_buf(&tx, msg_buffer_ids[MB_FROM], m->from);
     add_buf(&tx, msg_buffer_ids[MB_TO], m->to);
     add_buf(&tx, msg_buffer_ids[MB_CHANNEL], m->channel);
     add_buf(&tx, msg_buffer_ids[MB_PROTOCOL], proto);
+    struct msg_span kinds = {(const uint8_t *)mt->kinds, mt->kinds_len};
+    if (mt->kinds_len)
+        add_buf(&tx, msg_buffer_ids[MB_MATERIAL], kinds);
     app_tx_done(ctx, f, &tx);
+    free(mt);
 }

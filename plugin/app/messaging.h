@@ -2,7 +2,9 @@
  * protocol (XMPP, IRC, SMTP, MQTT, WebSocket, HTTP chat APIs, telnet and FTP
  * logins): one event per message, or per session where a protocol has no
  * messages. The message text is never logged (it may carry a seed phrase or
- * a key); it reaches the rules as the messaging.body buffer. */
+ * a key); it reaches the rules as the messaging.body buffer, and the wallet
+ * material found in it (material.h) is logged only as kinds and
+ * fingerprints. */
 #ifndef WW_MESSAGING_H
 #define WW_MESSAGING_H
 
@@ -35,8 +37,10 @@ struct msg_view {
 };
 
 /* Registers messaging.body, messaging.from, messaging.to, messaging.channel,
- * messaging.protocol (app_proto NULL: any messaging parser fills them). Safe to
- * call more than once. */
+ * messaging.protocol and messaging.material (the kinds of wallet material
+ * found in the text, one "kind\n" each: bip39-mnemonic, wif-key, xprv,
+ * transfer-request, session-cookie...; app_proto NULL: any messaging parser
+ * fills them). Safe to call more than once. */
 void messaging_register_buffers(void);
 /* Logs m as a `messaging` event and runs the rules on its buffers. */
 void messaging_tx_done(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, uint64_t tx_id,

@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#ifdef __linux__
+#include <linux/if_packet.h>
+#endif
 
 #include "../include/walletwatch.h"
 
@@ -497,6 +501,31 @@ static void widen(uint64_t *acc, u_int *last, u_int now)
 {
     *acc += (u_int)(now - *last);
     *last = now;
+}
+
+/* --workers live: each worker's socket joins one fanout group and the kernel
+ * spreads packets by a flow hash that is the same both ways; FLAG_DEFRAG
+ * reassembles IP fragments first so they hash with their flow. */
+WW_EXPORT int ww_capture_set_fanout(ww_capture *cap, unsigned group_id, char *err, size_t errlen)
+{
+    if (cap == NULL || !cap->live || cap->fd < 0) {
+        snprintf(err, errlen, "packet fanout needs a live capture");
+        return WW_E_INVAL;
+    }
+#ifdef PACKET_FANOUT
+    int val = (int)((group_id & 0xffffu) |
+                    ((unsigned)(PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16));
+    if (setsockopt(cap->fd, SOL_PACKET, PACKET_FANOUT, &val, sizeof(val)) != 0) {
+        snprintf(err, errlen, "%s: cannot join packet fanout group %u: %s", cap->iface,
+                 group_id & 0xffffu, strerror(errno));
+        return WW_E_OPEN;
+    }
+    return 0;
+#else
+    (void)group_id;
+    snprintf(err, errlen, "%s: packet fanout is Linux only", cap->iface);
+    return WW_E_OPEN;
+#endif
 }
 
 WW_EXPORT int ww_capture_stats(ww_capture *cap, struct ww_capture_stats *out)

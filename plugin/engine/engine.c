@@ -98,6 +98,9 @@ static void on_flow_end(struct flow *f, void *user)
 static int engine_init_parts(ww_engine *eng)
 {
     const ww_config *c = eng->cfg;
+    uint64_t nworkers = conf_num(c, CONF_WORKERS_COUNT);
+    if (nworkers > 1 && conf_num(c, CONF_WORKERS_ID) >= nworkers)
+        return WW_E_CONFIG;
     struct flow_config fc = {
         .memcap = conf_num(c, CONF_FLOW_MEMCAP),
         .timeout_new = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_NEW),
@@ -105,6 +108,9 @@ static int engine_init_parts(ww_engine *eng)
         .timeout_closed = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_CLOSED),
         .timeout_udp = (uint32_t)conf_num(c, CONF_FLOW_TIMEOUT_UDP),
         .community_id_seed = (uint16_t)conf_num(c, CONF_COMMUNITY_ID_SEED),
+        /* Workers number flows 1, 2, ... each: the id in the top bits keeps
+         * their flow_ids apart in the merged output (worker 0 = a single run). */
+        .id_base = conf_num(c, CONF_WORKERS_ID) << 48,
     };
     eng->flows = flow_table_new(&fc, eng->ctr, on_flow_end, eng);
     if (!eng->flows)
@@ -186,11 +192,50 @@ static void count_frame(ww_engine *eng, const struct ww_packet *frame)
         eng->ctr[CTR_DECODER_MAX_PKT_SIZE] = frame->len;
 }
 
+/* --workers (offline): every worker process reads the whole capture and keeps
+ * the frames whose innermost address pair hashes to its number. The hash is
+ * symmetric and ignores ports, so both directions and every IP fragment of a
+ * flow meet in one worker; frames without addresses go to worker 0. A frame
+ * of another worker is decoded (to find its addresses) into scratch counters
+ * and dropped uncounted, so the workers' stats add up to a single run's. */
+static uint64_t mix64(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+static uint64_t addr_hash(const struct ww_addr *a)
+{
+    uint64_t hi, lo;
+    memcpy(&hi, a->a, sizeof(hi));
+    memcpy(&lo, a->a + sizeof(hi), sizeof(lo));
+    return mix64(hi ^ mix64(lo ^ a->family));
+}
+
+static bool decode_mine(ww_engine *eng, const struct ww_packet *frame, struct pkt *p,
+                        enum decode_result *r)
+{
+    uint64_t scratch[CTR_COUNT] = {0};
+    *r = decode_packet(frame, p, scratch);
+    uint64_t h = *r == DECODE_OK ? mix64(addr_hash(&p->src) + addr_hash(&p->dst)) : 0;
+    if (h % conf_num(eng->cfg, CONF_WORKERS_COUNT) != conf_num(eng->cfg, CONF_WORKERS_ID))
+        return false;
+    for (size_t i = 0; i < CTR_COUNT; i++)
+        eng->ctr[i] += scratch[i];
+    return true;
+}
+
 /* Decode, then the fragment path or the flow path. */
 static void engine_process(ww_engine *eng, const struct ww_packet *frame)
 {
     struct pkt p;
-    enum decode_result r = decode_packet(frame, &p, eng->ctr);
+    enum decode_result r;
+    if (conf_num(eng->cfg, CONF_WORKERS_COUNT) <= 1)
+        r = decode_packet(frame, &p, eng->ctr);
+    else if (!decode_mine(eng, frame, &p, &r))
+        return;
+    count_frame(eng, frame);
     if (r != DECODE_OK) {
         log_decode_events(eng, &p, NULL);
         return;
@@ -218,7 +263,7 @@ WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *frame)
 {
     if (!eng || !frame || !frame->data)
         return WW_E_INVAL;
-    count_frame(eng, frame);
+    /* Every worker follows the capture's clock, so flows time out as in one run. */
     advance_clock(eng, &frame->ts);
     eng->frame = frame;
     engine_process(eng, frame);

@@ -122,6 +122,9 @@ WW_EXPORT int ww_capture_set_filter(ww_capture *cap, const char *bpf, char *err,
 /* Returns 1 with a frame in *pkt (valid until the next call), 0 on a live timeout,
  * WW_E_EOF at the end, or WW_E_READ with "FILE: packet N: message" in err. */
 WW_EXPORT int ww_capture_next(ww_capture *cap, struct ww_packet *pkt, char *err, size_t errlen);
+/* Returns 0 after joining the live socket to PACKET_FANOUT group group_id (flow hash,
+ * fragments reassembled first), or WW_E_INVAL / WW_E_OPEN with the reason in err. */
+WW_EXPORT int ww_capture_set_fanout(ww_capture *cap, unsigned group_id, char *err, size_t errlen);
 /* Returns 0 and the kernel counters (zeros offline). */
 WW_EXPORT int ww_capture_stats(ww_capture *cap, struct ww_capture_stats *out);
 /* Makes a blocked ww_capture_next return soon (safe from a signal handler). */

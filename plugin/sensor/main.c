@@ -12,10 +12,12 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <walletwatch.h>
 
 #include "eve-file.h"
+#include "workers.h"
 
 /* The exit statuses of SPEC, and the only ones main returns. */
 enum status {
@@ -60,6 +62,7 @@ struct run {
 };
 
 static int g_log_level = WW_LOG_WARN;
+static bool g_echo_quiet; /* workers 1..N-1: worker 0 alone reports what all would */
 static volatile sig_atomic_t g_stop;
 static volatile sig_atomic_t g_reopen;
 static volatile sig_atomic_t g_reload;
@@ -161,8 +164,8 @@ static void usage(FILE *out)
         "                      wall clock live); 0 = only at exit (default)\n"
         "  -q / -v / -vv       errors only / info / debug on stderr (default: warnings)\n"
         "Other:\n"
-        "  --workers N         parallel workers; only 1 is implemented so far:\n"
-        "                      N > 1 prints a warning and runs one\n"
+        "  --workers N         parallel worker processes (1..1024), flows split by\n"
+        "                      address-pair hash (-r) or PACKET_FANOUT (-i)\n"
         "  --version, --help\n"
         "\n"
         "Trailing arguments form a BPF filter expression, as with tcpdump.\n"
@@ -256,8 +259,8 @@ static int parse_value(int c, const char *arg, struct options *o)
         o->sets[o->nsets++] = arg;
         break;
     case OPT_WORKERS:
-        if (!parse_ulong(arg, 1, &o->workers))
-            return usage_error("--workers %s: expected a number >= 1", arg);
+        if (!parse_ulong(arg, 1, &o->workers) || o->workers > WORKERS_MAX)
+            return usage_error("--workers %s: expected a number from 1 to %d", arg, WORKERS_MAX);
         break;
     case OPT_STATS:
         if (!parse_ulong(arg, 0, &o->stats_interval))
@@ -372,7 +375,7 @@ static void default_signatures(struct options *o, ww_config *cfg)
 static void on_problem(const char *msg, void *user)
 {
     (void)user;
-    if (g_log_level >= WW_LOG_ERR)
+    if (g_log_level >= WW_LOG_ERR && !g_echo_quiet)
         fprintf(stderr, "%s\n", msg);
 }
 
@@ -384,11 +387,12 @@ static int load_rules(struct run *r, bool strict)
         return -1;
     int rc = ww_engine_load_rules(r->eng, r->sigs, r->nsigs, on_problem, NULL, &loaded, &failed);
     if (rc != 0) {
-        fatal("signatures not loaded: %s", ww_strerror(rc));
+        if (!g_echo_quiet)
+            fatal("signatures not loaded: %s", ww_strerror(rc));
         return STATUS_USAGE;
     }
     /* -T prints only the problems (golden-tested); a run also says what it skipped. */
-    if (failed > 0 && !strict)
+    if (failed > 0 && !strict && !g_echo_quiet)
         log_msg(WW_LOG_WARN, "%u rules loaded, %u skipped (see above)", loaded, failed);
     else
         log_msg(WW_LOG_INFO, "%u rules loaded, %u skipped", loaded, failed);
@@ -456,7 +460,8 @@ static void emit_stats(struct run *r)
     memset(&cs, 0, sizeof(cs));
     if (r->cap != NULL)
         ww_capture_stats(r->cap, &cs);
-    ww_engine_emit_stats(r->eng, &cs);
+    /* Offline every worker reads the same file: worker 0 alone counts its errors. */
+    ww_engine_emit_stats(r->eng, g_echo_quiet && !r->live ? NULL : &cs);
     eve_file_flush(&r->eve);
 }
 
@@ -553,7 +558,8 @@ static int capture_loop(struct run *r)
         } else if (rc == WW_E_EOF) {
             break;
         } else {
-            fatal("%s", err);
+            if (r->live || !g_echo_quiet) /* offline, every worker reads the same file */
+                fatal("%s", err);
             return STATUS_RUNTIME;
         }
     }
@@ -578,7 +584,45 @@ static int check_only(const struct options *o, const ww_config *cfg)
     return STATUS_OK;
 }
 
-static int run(const struct options *o, const ww_config *cfg)
+/* --workers N: the capture, the BPF filter and the output are checked here,
+ * once; then each worker reopens the capture (offline: takes its share by
+ * workers.count / workers.id; live: joins a fanout group) and sends its events
+ * to this process (workers.c). Rule problems are the same in every worker, so
+ * worker 0 alone prints them. Returns the final status here, -1 in a worker. */
+static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
+{
+    int status = open_output(r, o);
+    if (status >= 0)
+        return status;
+    ww_capture_close(r->cap); /* a socket or file nobody reads */
+    r->cap = NULL;
+    unsigned group = (unsigned)getpid() & 0xffff;
+    struct workers_child child;
+    status = workers_run((unsigned)o->workers, &r->eve, &child);
+    if (status >= 0)
+        return status;
+    g_echo_quiet = child.id > 0;
+    eve_file_close(&r->eve);
+    char num[32], err[1024];
+    if (workers_child_output(&r->eve, &child) != 0) {
+        fatal("%s", ww_strerror(WW_E_NOMEM));
+        return STATUS_RUNTIME;
+    }
+    snprintf(num, sizeof(num), "%u", child.id);
+    ww_config_set(cfg, "workers.id", num, err, sizeof(err)); /* live too: flow ids apart */
+    snprintf(num, sizeof(num), "%lu", o->workers);
+    if (o->iface == NULL)
+        ww_config_set(cfg, "workers.count", num, err, sizeof(err));
+    if ((status = open_capture(r, o)) >= 0)
+        return status;
+    if (r->live && ww_capture_set_fanout(r->cap, group, err, sizeof(err)) != 0) {
+        fatal("%s", err);
+        return STATUS_RUNTIME;
+    }
+    return -1;
+}
+
+static int run(const struct options *o, ww_config *cfg)
 {
     struct run r;
     memset(&r, 0, sizeof(r));
@@ -586,11 +630,13 @@ static int run(const struct options *o, const ww_config *cfg)
     r.sigs = o->sigs;
     r.nsigs = o->nsigs;
     int status = open_capture(&r, o);
+    if (status < 0 && o->workers > 1)
+        status = start_workers(&r, o, cfg);
     if (status < 0)
         status = new_engine(&r, cfg);
     if (status < 0)
         status = load_rules(&r, false);
-    if (status < 0)
+    if (status < 0 && !r.eve_open)
         status = open_output(&r, o);
     if (status < 0) {
         g_cap = r.cap;
@@ -635,9 +681,6 @@ int main(int argc, char **argv)
     status = parse_args(argc, argv, &o);
     if (status >= 0)
         goto out;
-    if (o.workers > 1)
-        log_msg(WW_LOG_WARN, "--workers %lu: only one worker is implemented so far, running one",
-              o.workers);
     status = build_config(&o, &cfg);
     if (status < 0) {
         default_signatures(&o, cfg);

@@ -56,7 +56,11 @@ enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS, CONF_STR };
       "where classification.config etc. are looked for when not beside the rules")               \
     X(DATASET_MEMCAP, "datasets.memcap", CONF_SIZE, "512mb", 0, "memory for all datasets")        \
     X(THRESHOLD_MEMCAP, "detect.thresholds.memcap", CONF_SIZE, "16mb", 0,                         \
-      "memory for threshold and rate_filter state")
+      "memory for threshold and rate_filter state")                                               \
+    X(WORKERS_COUNT, "workers.count", CONF_UINT, "1", 1024,                                       \
+      "worker processes reading one capture; above 1 this engine keeps only its share of flows")  \
+    X(WORKERS_ID, "workers.id", CONF_UINT, "0", 1023,                                             \
+      "this engine's worker number (0 .. workers.count - 1); also keeps flow ids apart")
 
 enum conf_key {
 #define CONF_ENUM(e, key, type, def, max, doc) CONF_##e,

@@ -2,204 +2,9 @@
  * and used, SASL PLAIN / DIGEST-MD5, message stanzas with entity-decoded
  * bodies, garbage and oversize stanzas, every split offset and truncation;
  * the password and message text never reach the JSON. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "app/app.h"
-#include "app/messaging.h"
-#include "detect/detect-buffer.h"
+#include "app-harness.h"
 
 extern const struct app_parser xmpp_parser;
-#define PARSER xmpp_parser
-
-/* ---- capture of transactions (the engine's app_tx_done is not linked) ------ */
-
-#define MAX_EVENTS 64
-#define MAX_TEXT 65536
-
-struct captured {
-    char *json[MAX_EVENTS];  /* the messaging object, as to_json writes it */
-    uint8_t *body[MAX_EVENTS];
-    size_t body_len[MAX_EVENTS];
-    size_t n;
-    char anomalies[1024];    /* "a;b;" */
-};
-
-static struct captured cap;
-
-static void cap_reset(void)
-{
-    for (size_t i = 0; i < cap.n; i++) {
-        free(cap.json[i]);
-        free(cap.body[i]);
-    }
-    memset(&cap, 0, sizeof(cap));
-}
-
-void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
-{
-    (void)ctx;
-    (void)f;
-    assert_string_equal(tx->event_type, "messaging");
-    assert_true(cap.n < MAX_EVENTS);
-    struct json_object *o = json_object_new_object();
-    tx->to_json(tx->tx, o);
-    char *s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-    json_object_put(o);
-    int body_id = detect_buffer_id("messaging.body");
-    for (size_t i = 0; i < tx->nbufs; i++)
-        if (tx->bufs[i].id == body_id && body_id >= 0) {
-            cap.body[cap.n] = malloc(tx->bufs[i].len + 1);
-            memcpy(cap.body[cap.n], tx->bufs[i].data, tx->bufs[i].len);
-            cap.body[cap.n][tx->bufs[i].len] = 0;
-            cap.body_len[cap.n] = tx->bufs[i].len;
-        }
-    cap.json[cap.n++] = s;
-}
-
-void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)
-{
-    (void)ctx;
-    (void)f;
-    size_t n = strlen(cap.anomalies);
-    snprintf(cap.anomalies + n, sizeof(cap.anomalies) - n, "%s;", event);
-}
-
-/* ---- scripts: one chunk per step, in order ------------------------------- */
-
-struct step {
-    enum flow_dir dir;
-    const char *data;
-    size_t len;
-};
-
-#define TS(lit) {DIR_TOSERVER, lit, sizeof(lit) - 1}
-#define TC(lit) {DIR_TOCLIENT, lit, sizeof(lit) - 1}
-#define NSTEPS(a) (sizeof(a) / sizeof((a)[0]))
-
-static struct flow test_flow;
-
-/* Feeds one chunk through a heap copy of exactly its size, so that ASan
- * catches any read past the chunk. */
-static int feed(void *st, enum flow_dir dir, const char *data, size_t len)
-{
-    uint8_t *copy = malloc(len ? len : 1);
-    memcpy(copy, data, len);
-    int rc = PARSER.parse(NULL, &test_flow, st, dir, copy, len, false);
-    free(copy);
-    return rc;
-}
-
-/* Runs steps; step split_step is cut at split_at (bytewise: every byte its
- * own chunk). Returns the last parse() result; stops feeding after -1. */
-static int run_split(const struct step *steps, size_t n, size_t split_step, size_t split_at,
-                     bool bytewise)
-{
-    cap_reset();
-    memset(&test_flow, 0, sizeof(test_flow));
-    test_flow.proto = 6;
-    test_flow.app_proto = PARSER.name;
-    void *st = PARSER.state_new();
-    assert_non_null(st);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        const struct step *s = &steps[i];
-        if (bytewise) {
-            for (size_t k = 0; k < s->len && rc == 0; k++)
-                rc = feed(st, s->dir, s->data + k, 1);
-        } else if (i == split_step) {
-            rc = feed(st, s->dir, s->data, split_at);
-            if (rc == 0)
-                rc = feed(st, s->dir, s->data + split_at, s->len - split_at);
-        } else {
-            rc = feed(st, s->dir, s->data, s->len);
-        }
-    }
-    PARSER.state_free(st);
-    return rc;
-}
-
-static int run(const struct step *steps, size_t n)
-{
-    return run_split(steps, n, (size_t)-1, 0, false);
-}
-
-/* Everything the parser produced, as one string to compare runs. */
-static char *cap_digest(void)
-{
-    size_t total = strlen(cap.anomalies) + 16;
-    for (size_t i = 0; i < cap.n; i++)
-        total += strlen(cap.json[i]) + cap.body_len[i] + 32;
-    char *d = calloc(1, total);
-    size_t off = 0;
-    for (size_t i = 0; i < cap.n; i++) {
-        off += (size_t)snprintf(d + off, total - off, "%s|%zu|", cap.json[i], cap.body_len[i]);
-        if (cap.body[i])
-            memcpy(d + off, cap.body[i], cap.body_len[i]);
-        off += cap.body_len[i];
-        d[off++] = '\n';
-    }
-    snprintf(d + off, total - off, "%s", cap.anomalies);
-    return d;
-}
-
-/* Splitting any step at any offset, or feeding byte by byte, changes nothing. */
-static void assert_split_invariant(const struct step *steps, size_t n)
-{
-    int want_rc = run(steps, n);
-    char *want = cap_digest();
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 1; k < steps[i].len; k++) {
-            int rc = run_split(steps, n, i, k, false);
-            char *got = cap_digest();
-            if (strcmp(got, want) != 0 || rc != want_rc)
-                fail_msg("step %zu split at %zu:\n got %s\nwant %s", i, k, got, want);
-            free(got);
-        }
-    int rc = run_split(steps, n, 0, 0, true);
-    char *got = cap_digest();
-    assert_int_equal(rc, want_rc);
-    assert_string_equal(got, want);
-    free(got);
-    free(want);
-}
-
-/* Every prefix of the whole conversation (the capture ends there) is handled
- * without a crash, and produces a prefix of the full run's events. */
-static void assert_truncation_safe(const struct step *steps, size_t n)
-{
-    run(steps, n);
-    size_t full = cap.n;
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < steps[i].len; k++) {
-            struct step part[64];
-            assert_true(i + 1 <= 64);
-            memcpy(part, steps, (i + 1) * sizeof(*steps));
-            part[i].len = k;
-            run(part, i + 1);
-            assert_true(cap.n <= full);
-        }
-}
-
-static bool json_has(size_t i, const char *needle)
-{
-    return i < cap.n && strstr(cap.json[i], needle) != NULL;
-}
-
-static bool any_json_has(const char *needle)
-{
-    for (size_t i = 0; i < cap.n; i++)
-        if (strstr(cap.json[i], needle))
-            return true;
-    return false;
-}
 
 /* ---- conversations ------------------------------------------------------- */
 
@@ -240,20 +45,20 @@ static void test_plain_session_messages(void **state)
 {
     (void)state;
     assert_int_equal(run(plain_session, NSTEPS(plain_session)), 0);
-    assert_int_equal(cap.n, 3);
-    assert_string_equal(cap.anomalies, "");
+    assert_int_equal(nev, 3);
+    assert_string_equal(anomalies, "");
 
     assert_true(json_has(0, "\"protocol\":\"xmpp\""));
     assert_true(json_has(0, "\"kind\":\"message\""));
     assert_true(json_has(0, "\"to\":\"romeo@example.com\""));
     assert_false(json_has(0, "\"from\""));
     const char body0[] = "seed: abandon & <b> \"q' \xe2\x98\xba A\xf4\x8f\xbf\xbf &bogus;";
-    assert_int_equal(cap.body_len[0], sizeof(body0) - 1);
-    assert_memory_equal(cap.body[0], body0, sizeof(body0) - 1);
+    assert_int_equal(evs[0].body_len, sizeof(body0) - 1);
+    assert_memory_equal(evs[0].body, body0, sizeof(body0) - 1);
 
-    assert_true(json_has(1, "\"from\":\"romeo@example.com\\/orchard\""));
-    assert_true(json_has(1, "\"to\":\"juliet@example.com\\/balcony\""));
-    assert_string_equal((char *)cap.body[1], "a <raw> & text");
+    assert_true(json_has(1, "\"from\":\"romeo@example.com/orchard\""));
+    assert_true(json_has(1, "\"to\":\"juliet@example.com/balcony\""));
+    assert_string_equal((char *)evs[1].body, "a <raw> & text");
 
     assert_true(json_has(2, "\"kind\":\"session\""));
     assert_true(json_has(2, "\"to\":\"example.com\""));
@@ -295,12 +100,12 @@ static void test_starttls_goes_encrypted(void **state)
 {
     (void)state;
     assert_int_equal(run(starttls_session, NSTEPS(starttls_session)), -1);
-    assert_int_equal(cap.n, 1);
+    assert_int_equal(nev, 1);
     assert_true(json_has(0, "\"kind\":\"session\""));
     assert_true(json_has(0, "\"starttls_offered\":true"));
     assert_true(json_has(0, "\"encrypted\":true"));
     assert_false(json_has(0, "\"auth\""));
-    assert_string_equal(cap.anomalies, "");
+    assert_string_equal(anomalies, "");
     assert_split_invariant(starttls_session, NSTEPS(starttls_session));
 }
 
@@ -315,7 +120,7 @@ static void test_tls_record_after_starttls(void **state)
         TS("\x16\x03\x01\x00\x30\x01\x00\x00\x2c\x03\x03"),
     };
     assert_int_equal(run(s, NSTEPS(s)), -1);
-    assert_int_equal(cap.n, 1);
+    assert_int_equal(nev, 1);
     assert_true(json_has(0, "\"encrypted\":true"));
     assert_true(json_has(0, "\"starttls_offered\":false"));
     assert_split_invariant(s, NSTEPS(s));
@@ -332,7 +137,7 @@ static void test_digest_md5_mechanism_only(void **state)
         TS("</stream:stream>"),
     };
     assert_int_equal(run(s, NSTEPS(s)), 0);
-    assert_int_equal(cap.n, 1);
+    assert_int_equal(nev, 1);
     assert_true(json_has(0, "\"mechanism\":\"DIGEST-MD5\""));
     assert_true(json_has(0, "\"cleartext_password\":false"));
     assert_false(json_has(0, "\"user\""));
@@ -352,7 +157,7 @@ static void test_plain_in_response(void **state)
         TS("</stream:stream>"),
     };
     run(s, NSTEPS(s));
-    assert_int_equal(cap.n, 1);
+    assert_int_equal(nev, 1);
     assert_true(json_has(0, "\"user\":\"juliet\""));
     assert_true(json_has(0, "\"cleartext_password\":true"));
     assert_false(any_json_has("s3cr3tPass"));
@@ -369,10 +174,10 @@ static void test_attribute_order_and_quotes(void **state)
         TC("<message from='a@b' to='c@d'><body/></message>"),
     };
     assert_int_equal(run(s, NSTEPS(s)), 0);
-    assert_int_equal(cap.n, 2);
-    assert_true(json_has(0, "\"from\":\"room@conf.example.com\\/o'brien\""));
+    assert_int_equal(nev, 2);
+    assert_true(json_has(0, "\"from\":\"room@conf.example.com/o'brien\""));
     assert_true(json_has(0, "\"to\":\"room@conf.example.com\""));
-    assert_string_equal((char *)cap.body[0], "hi");
+    assert_string_equal((char *)evs[0].body, "hi");
     assert_true(json_has(1, "\"body_length\":0"));
     assert_split_invariant(s, NSTEPS(s));
 }
@@ -386,8 +191,8 @@ static void test_garbage_stops_with_anomaly(void **state)
         TS("<message to='a@b'><body>after</body></message>"),
     };
     assert_int_equal(run(s1, NSTEPS(s1)), -1);
-    assert_string_equal(cap.anomalies, "xmpp.invalid_data;");
-    assert_int_equal(cap.n, 0);
+    assert_string_equal(anomalies, "xmpp.invalid_data;");
+    assert_int_equal(nev, 0);
 
     static const struct step s2[] = {
         TS(C_OPEN),
@@ -395,18 +200,18 @@ static void test_garbage_stops_with_anomaly(void **state)
     };
     run(s2, NSTEPS(s2));
     /* mismatched names are not checked; the surplus end tag is invalid */
-    assert_string_equal(cap.anomalies, "xmpp.invalid_data;");
+    assert_string_equal(anomalies, "xmpp.invalid_data;");
 
     static const struct step s3[] = {
         TS(C_OPEN),
         TS("<!DOCTYPE x [<!ENTITY a 'b'>]><message/>"),
     };
     assert_int_equal(run(s3, NSTEPS(s3)), -1);
-    assert_string_equal(cap.anomalies, "xmpp.invalid_data;");
+    assert_string_equal(anomalies, "xmpp.invalid_data;");
 
     static const struct step s4[] = {TS(C_OPEN), TS("<1message/>")};
     assert_int_equal(run(s4, NSTEPS(s4)), -1);
-    assert_string_equal(cap.anomalies, "xmpp.invalid_data;");
+    assert_string_equal(anomalies, "xmpp.invalid_data;");
 }
 
 static void test_oversize_stanza(void **state)
@@ -417,13 +222,13 @@ static void test_oversize_stanza(void **state)
     memset(big, 'A', n);
     memcpy(big, "<message><body>", 15);
     void *st = xmpp_parser.state_new();
-    cap_reset();
+    reset();
     assert_int_equal(feed(st, DIR_TOSERVER, C_OPEN, sizeof(C_OPEN) - 1), 0);
     int rc = 0;
     for (size_t off = 0; off < n && rc == 0; off += 1000)
         rc = feed(st, DIR_TOSERVER, big + off, n - off < 1000 ? n - off : 1000);
     assert_int_equal(rc, -1);
-    assert_string_equal(cap.anomalies, "xmpp.stanza_too_long;");
+    assert_string_equal(anomalies, "xmpp.stanza_too_long;");
     xmpp_parser.state_free(st);
     free(big);
 }
@@ -436,16 +241,16 @@ static void test_gap_resyncs(void **state)
     static const char after[] = "alf</body></message><presence/><mess";
     static const char rest[] = "age to='c@d'><body>found</body></message>";
     void *st = xmpp_parser.state_new();
-    cap_reset();
+    reset();
     assert_int_equal(feed(st, DIR_TOSERVER, before, sizeof(before) - 1), 0);
     assert_int_equal(xmpp_parser.parse(NULL, &test_flow, st, DIR_TOSERVER, NULL, 100, true), 0);
     assert_int_equal(feed(st, DIR_TOSERVER, after, sizeof(after) - 1), 0);
     assert_int_equal(feed(st, DIR_TOSERVER, rest, sizeof(rest) - 1), 0);
-    assert_int_equal(cap.n, 1);
-    assert_string_equal((char *)cap.body[0], "found");
-    assert_string_equal(cap.anomalies, "");
+    assert_int_equal(nev, 1);
+    assert_string_equal((char *)evs[0].body, "found");
+    assert_string_equal(anomalies, "");
     xmpp_parser.flow_end(NULL, &test_flow, st);
-    assert_int_equal(cap.n, 2);
+    assert_int_equal(nev, 2);
     assert_true(json_has(1, "\"kind\":\"session\""));
     xmpp_parser.state_free(st);
 }
@@ -481,6 +286,7 @@ static void test_probe(void **state)
 
 int main(void)
 {
+    harness_init(&xmpp_parser, 0);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_session_messages),
         cmocka_unit_test(test_secrets_never_in_json),
@@ -495,8 +301,7 @@ int main(void)
         cmocka_unit_test(test_gap_resyncs),
         cmocka_unit_test(test_probe),
     };
-    xmpp_parser.register_buffers();
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    cap_reset();
+    reset();
     return rc;
 }

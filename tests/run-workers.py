@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""run-workers.py -- --workers N gives the events of one worker.
+
+Usage: /usr/bin/python3 tests/run-workers.py [--bin PATH] [--workers N] [--corpus DIR]
+                                              PCAPS_DIR [NAME ...]
+
+For every PCAPS_DIR/<scenario>/test.json (with its "args") and every
+*.pcap / *.pcapng of the corpus directory (default ../shared/corpus, skipped
+when absent; no args), only names containing one of NAME when given, it runs
+`BIN -r INPUT --eve TMP ARGS` with --workers 1 and with --workers N (default 2),
+each in its own process with a timeout, and asserts:
+
+  - the same exit status, and no sanitizer report on stderr;
+  - every line of the merged output is one JSON object ending in a newline;
+  - the same multiset of non-stats events. flow_id differs between runs (the
+    worker number is mixed into it), so every flow_id is replaced by its
+    flow's identity from the `flow` event that carries it: proto, addresses,
+    ports, VLANs and flow.start;
+  - the same number of `stats` events, and the k-th merged one equal to the
+    k-th single-worker one in every counter except uptime and the memory
+    figures (flow.memcap, *.memuse: each worker has its own caps and tables,
+    the merged event gives their sum).
+
+Prints "ok NAME" or "FAIL NAME: reason" per capture, then
+"workers: N passed, M failed"; exits 1 if any failed.
+"""
+
+import argparse
+import collections
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TIMEOUT = 120
+HERE = os.path.dirname(os.path.abspath(__file__))
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "SUMMARY: UndefinedBehaviorSanitizer")
+# Per-worker figures: summed they are the total, not a single run's value.
+STATS_SKIP = {"uptime", "flow.memcap", "flow.memuse", "tcp.memuse", "tcp.reassembly_memuse"}
+
+
+class Fail(Exception):
+    pass
+
+
+def run_one(binary, pcap, args, workers, tmp):
+    eve = os.path.join(tmp, "eve-%d.json" % workers)
+    cmd = [binary, "-r", pcap, "--eve", eve, "--workers", str(workers)] + args
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Fail("--workers %d timed out after %d s" % (workers, TIMEOUT))
+    err = p.stderr.decode("utf-8", "replace")
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            raise Fail("--workers %d: sanitizer report: %s" % (workers, mark))
+    events = []
+    if os.path.exists(eve):
+        with open(eve, "rb") as f:
+            for n, raw in enumerate(f, 1):
+                if not raw.endswith(b"\n"):
+                    raise Fail("--workers %d: line %d is not newline-terminated" % (workers, n))
+                try:
+                    ev = json.loads(raw.decode("utf-8"))
+                except ValueError as e:
+                    raise Fail("--workers %d: line %d is not JSON: %s" % (workers, n, e))
+                if not isinstance(ev, dict):
+                    raise Fail("--workers %d: line %d is not an object" % (workers, n))
+                events.append(ev)
+    return p.returncode, events
+
+
+def flow_identity(ev):
+    return "%s %s:%s > %s:%s vlan=%s start=%s" % (
+        ev.get("proto"), ev.get("src_ip"), ev.get("src_port"), ev.get("dest_ip"),
+        ev.get("dest_port"), ev.get("vlan"), ev.get("flow", {}).get("start"))
+
+
+def normalise(events):
+    """-> (Counter of canonical non-stats events, list of stats objects)."""
+    ids = {}
+    for ev in events:
+        if ev.get("event_type") == "flow" and "flow_id" in ev:
+            ident = flow_identity(ev)
+            if ids.setdefault(ev["flow_id"], ident) != ident:
+                raise Fail("flow_id %d names two flows" % ev["flow_id"])
+    out = collections.Counter()
+    stats = []
+    for ev in events:
+        if ev.get("event_type") == "stats":
+            stats.append(ev)
+            continue
+        if "flow_id" in ev:
+            ev = dict(ev)
+            ev["flow_id"] = ids.get(ev["flow_id"], "flow without a flow event")
+        out[json.dumps(ev, sort_keys=True)] += 1
+    return out, stats
+
+
+def leaves(obj, prefix=""):
+    for k, v in obj.items():
+        name = prefix + k
+        if isinstance(v, dict):
+            yield from leaves(v, name + ".")
+        else:
+            yield name, v
+
+
+def compare_stats(one, many):
+    if len(one) != len(many):
+        raise Fail("%d stats events with one worker, %d merged" % (len(one), len(many)))
+    for k, (a, b) in enumerate(zip(one, many)):
+        if a.get("timestamp") != b.get("timestamp"):
+            raise Fail("stats %d: timestamp %s, merged %s" % (k, a.get("timestamp"),
+                                                              b.get("timestamp")))
+        la = {n: v for n, v in leaves(a.get("stats", {})) if n not in STATS_SKIP}
+        lb = {n: v for n, v in leaves(b.get("stats", {})) if n not in STATS_SKIP}
+        diffs = ["%s %s != %s" % (n, la.get(n), lb.get(n))
+                 for n in sorted(set(la) | set(lb)) if la.get(n) != lb.get(n)]
+        if diffs:
+            raise Fail("stats %d: %s" % (k, "; ".join(diffs[:6])))
+
+
+def compare_events(one, many):
+    if one == many:
+        return
+    missing = one - many
+    extra = many - one
+    parts = []
+    for label, c in (("missing", missing), ("extra", extra)):
+        for line, n in list(c.items())[:2]:
+            parts.append("%s x%d %s" % (label, n, line[:300]))
+    raise Fail("%d events missing, %d extra with workers: %s" % (
+        sum(missing.values()), sum(extra.values()), " | ".join(parts)))
+
+
+def check(binary, pcap, args, workers):
+    tmp = tempfile.mkdtemp(prefix="ww-workers-")
+    try:
+        rc1, ev1 = run_one(binary, pcap, args, 1, tmp)
+        rcn, evn = run_one(binary, pcap, args, workers, tmp)
+        if rc1 != rcn:
+            raise Fail("exit %d with one worker, %d with %d" % (rc1, rcn, workers))
+        c1, s1 = normalise(ev1)
+        cn, sn = normalise(evn)
+        compare_events(c1, cn)
+        compare_stats(s1, sn)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def captures(pcaps_dir, corpus, names):
+    out = []
+    for tj in sorted(glob.glob(os.path.join(pcaps_dir, "*", "test.json"))):
+        d = os.path.dirname(tj)
+        with open(tj) as f:
+            args = json.load(f).get("args", [])
+        out.append((os.path.basename(d), os.path.join(d, "input.pcap"), args))
+    if corpus and os.path.isdir(corpus):
+        for f in sorted(os.listdir(corpus)):
+            if f.endswith((".pcap", ".pcapng")):
+                out.append(("corpus/" + f, os.path.join(corpus, f), []))
+    if names:
+        out = [c for c in out if any(n in c[0] for n in names)]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="./walletwatch")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--corpus", default=os.path.join(HERE, "..", "..", "shared", "corpus"))
+    ap.add_argument("pcaps")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args()
+    passed = failed = 0
+    for name, pcap, args in captures(a.pcaps, a.corpus, a.names):
+        try:
+            check(a.bin, pcap, args, a.workers)
+            print("ok %s" % name)
+            passed += 1
+        except Fail as e:
+            print("FAIL %s: %s" % (name, e))
+            failed += 1
+        sys.stdout.flush()
+    print("workers: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
