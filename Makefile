@@ -11,7 +11,7 @@ ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(DEPCFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 BUILD   ?= build
-LIB_SRC := $(sort $(wildcard plugin/util/*.c plugin/decode/*.c plugin/stream/*.c plugin/app/*.c plugin/detect/*.c \
+LIB_SRC := $(sort $(wildcard plugin/util/*.c plugin/decode/*.c plugin/stream/*.c plugin/app/*.c plugin/detect/*.c plugin/detectors/*.c \
                               plugin/output/*.c plugin/engine/*.c plugin/capture/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 SENSOR_SRC := $(wildcard plugin/sensor/*.c)

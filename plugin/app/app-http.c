@@ -767,7 +767,8 @@ static void side_bufs(struct app_tx *a, const struct http_msg *m, const struct b
 {
     struct span ct = {NULL, 0};
     tx_buf(a, HB_HEADER, buf_span(&m->norm));
-    tx_buf(a, HB_HEADER_RAW, span_of(m->raw.p + m->start_len, m->raw.len - m->start_len));
+    if (m->raw.p) /* NULL when no byte came: an HTTP/0.9 response cut by the close */
+        tx_buf(a, HB_HEADER_RAW, span_of(m->raw.p + m->start_len, m->raw.len - m->start_len));
     tx_buf(a, HB_COOKIE, buf_span(cookie));
     tx_buf(a, HB_PROTOCOL, field(m, request ? 2 : 0));
     msg_header(m, "Content-Type", &ct);

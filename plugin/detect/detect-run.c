@@ -22,9 +22,21 @@ struct detect_window {
     size_t len, cap;
 };
 
+/* A transaction may be offered more than once (an HTTP request, then the
+ * same transaction with its response); a rule alerts once per transaction. */
+#define TX_ALERTED_MAX 32
+
+struct tx_alert_key {
+    uint64_t tx_id;
+    const void *tx;
+    uint32_t rule;
+};
+
 struct detect_flow {
     struct flowbit_set *bits;
     struct detect_window win[2];
+    struct tx_alert_key tx_alerted[TX_ALERTED_MAX]; /* a ring of the latest */
+    uint8_t tx_alerted_next;
 };
 
 struct inspection {
@@ -226,24 +238,9 @@ static bool buffers_ok(const struct inspection *in, const struct rule *r)
     return true;
 }
 
-/* A transaction rule runs when the transaction brings one of its buffers'
- * directions, so a request-only rule is not run again on the response. */
-static bool tx_dir_ok(const struct inspection *in, const struct rule *r)
-{
-    unsigned want = in->dir == DIR_TOSERVER ? BUF_TOSERVER : BUF_TOCLIENT;
-    for (uint32_t i = 0; i < r->nbuffers; i++) {
-        int id = r->buffers[i].id;
-        if (id != DETECT_BUF_PKT_DATA && (detect_buffer_dirs(id) & want))
-            return true;
-    }
-    return false;
-}
-
 static bool rule_matches(const struct inspection *in, const struct rule *r)
 {
     if (!proto_ok(in, r) || !addrs_ok(in, r) || !flow_ok(in, r) || !flowbits_ok(in, r))
-        return false;
-    if (in->tx && !tx_dir_ok(in, r))
         return false;
     if (r->has_dsize && (!in->pkt || !detect_match_dsize(&r->dsize, in->pkt->payload_len)))
         return false;
@@ -288,6 +285,46 @@ static void report(struct inspection *in, const struct rule *r)
     run->on_alert(run->user, &hit);
 }
 
+/* A transaction rule is seen from the side its buffers belong to: a rule on
+ * tls.sni or http.uri alone is a to_server rule (flow:to_server, addresses in
+ * that order) although the server's reply completed the transaction. */
+static void orient_for_rule(struct inspection *in, const struct rule *r)
+{
+    unsigned dirs = 0;
+    for (uint32_t i = 0; i < r->nbuffers; i++)
+        if (r->buffers[i].id >= DETECT_BUF_FIRST_APP)
+            dirs |= detect_buffer_dirs(r->buffers[i].id);
+    enum flow_dir want = dirs == BUF_TOSERVER   ? DIR_TOSERVER
+                         : dirs == BUF_TOCLIENT ? DIR_TOCLIENT
+                                                : in->tx->dir;
+    if (want == in->dir)
+        return;
+    struct ww_addr a = in->src;
+    in->src = in->dst;
+    in->dst = a;
+    uint16_t p = in->sport;
+    in->sport = in->dport;
+    in->dport = p;
+    in->dir = want;
+}
+
+/* Returns true when rule idx already alerted on this transaction; else records it. */
+static bool tx_seen(struct inspection *in, uint32_t idx)
+{
+    struct detect_flow *d = in->tx ? dflow(in->f) : NULL;
+    if (!d)
+        return false;
+    struct tx_alert_key k = {in->tx->tx_id, in->tx->tx, idx};
+    for (int i = 0; i < TX_ALERTED_MAX; i++) {
+        const struct tx_alert_key *e = &d->tx_alerted[i];
+        if (e->tx == k.tx && e->tx_id == k.tx_id && e->rule == k.rule)
+            return true;
+    }
+    d->tx_alerted[d->tx_alerted_next] = k;
+    d->tx_alerted_next = (uint8_t)((d->tx_alerted_next + 1) % TX_ALERTED_MAX);
+    return false;
+}
+
 static void evaluate(struct inspection *in)
 {
     struct detect_engine *de = in->run->de;
@@ -297,15 +334,22 @@ static void evaluate(struct inspection *in)
     bool pass = false;
     for (uint32_t i = 0; i < in->ncand; i++) {
         const struct rule *r = de->rules[in->cand[i]];
+        if (in->tx)
+            orient_for_rule(in, r);
         if (!rule_matches(in, r))
+            continue;
+        if (in->tx && tx_seen(in, in->cand[i]))
             continue;
         apply_flowbits(in, r);
         pass = pass || r->action == RULE_PASS;
         if (r->action == RULE_ALERT && !r->noalert)
             matched[nmatched++] = r;
     }
-    for (uint32_t i = 0; !pass && i < nmatched; i++)
+    for (uint32_t i = 0; !pass && i < nmatched; i++) {
+        if (in->tx)
+            orient_for_rule(in, matched[i]);
         report(in, matched[i]);
+    }
 }
 
 /* ---- entry points ------------------------------------------------------------------------ */
