@@ -8,6 +8,8 @@
  * unparsed. A new protocol adds one line to app_parsers[]. */
 #include "app.h"
 
+#include "../detect/detect-buffer.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +150,8 @@ void app_register_all(void)
     if (done)
         return;
     done = true;
+    /* Findings of the stateful detectors (detectors.h), for any protocol. */
+    detect_buffer_register("detector.event", NULL, BUF_TOSERVER | BUF_TOCLIENT);
     for (size_t i = 0; app_parsers[i]; i++)
         if (app_parsers[i]->register_buffers)
             app_parsers[i]->register_buffers();

@@ -45,6 +45,9 @@ struct app_tx {
      * must go through eve_string(); secrets only as redacted fingerprints. */
     void (*to_json)(const void *tx, struct json_object *event);
     const void *tx;
+    /* Details a detector attached (detectors.h); alerts on this transaction
+     * carry them as alert.context. NULL for parsers. */
+    struct json_object *alert_context;
 };
 
 /* Logs tx as its event type and inspects its buffers with the rules. */

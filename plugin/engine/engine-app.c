@@ -36,7 +36,7 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     const struct app_counters *c = counters_of(f);
     if (c && tx->event_type)
         eng->ctr[c->tx]++;
-    engine_detect_tx(eng, f, tx);
+    engine_detectors_tx(eng, f, tx);
     if (!tx->event_type)
         return;
     enum flow_dir dir = tx->log_in_dir ? tx->dir : DIR_TOSERVER;

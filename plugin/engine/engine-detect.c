@@ -55,13 +55,26 @@ WW_EXPORT int ww_engine_load_rules(ww_engine *eng, const char *const *paths, siz
         *failed = st.failed;
     if (rc != 0)
         return rc;
+    bool bad = false;
+    struct detectors *d = detectors_new(eng->cfg, relay, &r, &bad);
+    if (!d || bad) {
+        detectors_free(d);
+        detect_engine_free(de);
+        if (failed)
+            (*failed)++;
+        return WW_E_CONFIG;
+    }
     detect_engine_free(eng->de);
     eng->de = de;
+    detectors_free(eng->detectors);
+    eng->detectors = d;
     return 0;
 }
 
 void engine_detect_free(ww_engine *eng)
 {
+    detectors_free(eng->detectors);
+    eng->detectors = NULL;
     detect_engine_free(eng->de);
     eng->de = NULL;
     flowbit_names_free(eng->flowbits);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../detect/detect-buffer.h"
 #include "engine.h"
 
 WW_EXPORT const char *ww_version(void)
@@ -146,6 +147,7 @@ WW_EXPORT int ww_engine_new(ww_engine **out, const ww_config *cfg, ww_event_cb o
     eng->app.eng = eng;
     eng->wall_start = time(NULL);
     app_register_all();
+    eng->detector_buffer = detect_buffer_id("detector.event");
     int rc = eng->cfg ? engine_init_parts(eng) : WW_E_NOMEM;
     if (rc != 0) {
         ww_engine_free(eng);
@@ -250,7 +252,10 @@ static void engine_process(ww_engine *eng, const struct ww_packet *frame)
     log_decode_events(eng, &p, f);
     if (!f)
         return;
+    bool fresh = f->pkts[0] + f->pkts[1] == 0;
     flow_update(eng->flows, f, dir, &p);
+    if (fresh)
+        engine_detectors_flow_start(eng, f);
     engine_detect_packet(eng, f, dir, &p);
     if (p.proto == 6 && p.has_l4)
         stream_tcp_packet(eng->stream, f, dir, &p);

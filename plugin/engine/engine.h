@@ -9,6 +9,7 @@
 
 #include "../app/app.h"
 #include "../detect/detect-engine.h"
+#include "../detectors/detectors.h"
 #include "../decode/decode.h"
 #include "../output/eve.h"
 #include "../stream/flow.h"
@@ -42,6 +43,8 @@ struct ww_engine {
     const struct ww_packet *frame; /* the frame being processed, NULL outside feed */
     struct detect_engine *de;      /* the loaded ruleset, or NULL */
     struct flowbit_names *flowbits; /* interned for the process: stable across reloads */
+    struct detectors *detectors;   /* loaded with the rules, or NULL */
+    int detector_buffer;           /* id of the detector.event buffer */
     struct app_ctx app;
 };
 
@@ -51,6 +54,9 @@ void engine_detect_stream(ww_engine *eng, struct flow *f, enum flow_dir dir, con
                           size_t len, bool gap);
 void engine_detect_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx);
 void engine_detect_free(ww_engine *eng);
+/* The stateful detectors' hooks: findings go to the rules as detector.event. */
+void engine_detectors_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx);
+void engine_detectors_flow_start(ww_engine *eng, struct flow *f);
 
 /* Returns true when an anomaly event for counter c may be logged now (rate limit). */
 bool engine_anomaly_allowed(ww_engine *eng, enum counter c);

@@ -103,8 +103,11 @@ void eve_log_alert(struct eve *eve, const struct detect_hit *hit, const struct t
             o, "pkt_src", json_object_new_string(frame ? "wire/pcap" : "stream (flow timeout)"));
     if (hit->tx)
         json_object_object_add(o, "tx_id", json_object_new_uint64(hit->tx->tx_id));
-    json_object_object_add(o, "alert", alert_object(hit->rule));
-    if (hit->tx)
+    struct json_object *alert = alert_object(hit->rule);
+    if (hit->tx && hit->tx->alert_context)
+        json_object_object_add(alert, "context", json_object_get(hit->tx->alert_context));
+    json_object_object_add(o, "alert", alert);
+    if (hit->tx && hit->tx->to_json)
         hit->tx->to_json(hit->tx->tx, o);
     if (f->app_proto)
         json_object_object_add(o, "app_proto", json_object_new_string(f->app_proto));

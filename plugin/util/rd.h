@@ -24,7 +24,8 @@ struct span {
 
 static inline struct rd rd_init(const uint8_t *p, size_t len)
 {
-    struct rd r = {p, p + len, false};
+    /* (NULL, 0) is an empty reader: NULL + 0 is undefined behaviour in C. */
+    struct rd r = {p, p ? p + len : p, false};
     return r;
 }
 
