@@ -80,6 +80,15 @@ CORPUS ?= ../shared/corpus
 test-corpus: all
 	@/usr/bin/python3 tests/run-corpus.py --bin ./walletwatch $(CORPUS)
 
+# Alerts expected and raised (true positives, false positives, misses) for every
+# pcaps/ scenario, and for each capture of CORPUS when it is given on the command
+# line or in the environment (make scorecard CORPUS=../shared/corpus). Exits 0
+# whatever the score; fails only when a run crashes.
+.PHONY: scorecard
+scorecard: all
+	@/usr/bin/python3 tools/scorecard.py --bin ./walletwatch \
+	    $(if $(filter command line environment,$(origin CORPUS)),--corpus $(CORPUS)) pcaps
+
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer, in their own build dir.
 sanitize:
 	$(MAKE) BUILD=build/san OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \

@@ -40,9 +40,12 @@ struct detectors;
 /* Problems in the detectors' configuration files, as "FILE:LINE: message". */
 typedef void (*detectors_report_fn)(void *user, const char *msg);
 
-/* Returns the detectors configured by cfg (wallet-policy file etc.), or NULL
- * with every problem reported; *failed set when the configuration is bad. */
-struct detectors *detectors_new(const ww_config *cfg, detectors_report_fn report, void *user,
+/* Returns the detectors configured by cfg (wallet-policy file etc.; a file
+ * not named in cfg is looked for beside the first of rule_paths, then in
+ * default-signature-dir), or NULL with every problem reported; *failed set
+ * when the configuration is bad. */
+struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_paths,
+                                size_t npaths, detectors_report_fn report, void *user,
                                 bool *failed);
 void detectors_free(struct detectors *d);
 

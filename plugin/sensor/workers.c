@@ -37,19 +37,19 @@
 #include <sys/prctl.h>
 #endif
 
-#define READ_MIN (16 * 1024)           /* room a read gets; less and the buffer grows */
+#define READ_MIN (16 * 1024) /* room a read gets; less and the buffer grows */
 #define BUF_START (256 * 1024)
-#define LINE_MAX_BYTES (64u << 20)     /* a longer line is dropped, not buffered */
-#define PIPE_BYTES (1 << 20)           /* fewer wake-ups than the default 64 KiB pipe */
-#define STATUS_RUNTIME 1               /* SPEC: runtime failure */
+#define LINE_MAX_BYTES (64u << 20) /* a longer line is dropped, not buffered */
+#define PIPE_BYTES (1 << 20)       /* fewer wake-ups than the default 64 KiB pipe */
+#define STATUS_RUNTIME 1           /* SPEC: runtime failure */
 
 struct worker {
     pid_t pid;
-    int fd;           /* read end; -1 after end of file */
-    char *buf;        /* bytes read, not yet a whole line */
+    int fd;    /* read end; -1 after end of file */
+    char *buf; /* bytes read, not yet a whole line */
     size_t used, size;
-    bool skipping;    /* dropping the rest of an over-long line */
-    char **stats;     /* stats lines waiting for their round, oldest first */
+    bool skipping; /* dropping the rest of an over-long line */
+    char **stats;  /* stats lines waiting for their round, oldest first */
     size_t nstats, stats_alloc;
 };
 
@@ -127,8 +127,7 @@ static void merge_object(struct json_object *acc, struct json_object *o)
 static void recompute_avg(struct json_object *ev)
 {
     struct json_object *s, *d, *pkts, *bytes, *avg;
-    if (json_object_object_get_ex(ev, "stats", &s) &&
-        json_object_object_get_ex(s, "decoder", &d) &&
+    if (json_object_object_get_ex(ev, "stats", &s) && json_object_object_get_ex(s, "decoder", &d) &&
         json_object_object_get_ex(d, "pkts", &pkts) &&
         json_object_object_get_ex(d, "bytes", &bytes) &&
         json_object_object_get_ex(d, "avg_pkt_size", &avg)) {
@@ -304,8 +303,10 @@ static void handle_signals(struct pool *pl)
         g_hup = 0;
         char err[1024];
         if (eve_file_reopen(pl->out, err, sizeof(err)) != 0)
-            fprintf(stderr, "walletwatch: cannot reopen events file, still writing the old "
-                            "one: %s\n", err);
+            fprintf(stderr,
+                    "walletwatch: cannot reopen events file, still writing the old "
+                    "one: %s\n",
+                    err);
     }
 }
 

@@ -54,9 +54,24 @@ enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS, CONF_STR };
       "threshold.config (empty: the one beside the first rules path, if any)")                    \
     X(DEFAULT_SIGNATURE_DIR, "default-signature-dir", CONF_STR, "", 0,                           \
       "where classification.config etc. are looked for when not beside the rules")               \
+    X(WALLET_POLICY, "wallet-policy", CONF_STR, "", 0,                                            \
+      "wallet policy JSON (empty: wallet-policy.json beside the rules, else in "                  \
+      "default-signature-dir, else none)")                                                        \
     X(DATASET_MEMCAP, "datasets.memcap", CONF_SIZE, "512mb", 0, "memory for all datasets")        \
     X(THRESHOLD_MEMCAP, "detect.thresholds.memcap", CONF_SIZE, "16mb", 0,                         \
       "memory for threshold and rate_filter state")                                               \
+    X(BEACON_MIN_COUNT, "beacon.min-count", CONF_UINT, "6", 64,                                   \
+      "regular intervals between one host's contacts with one external destination before "       \
+      "c2.beacon")                                                                                \
+    X(BEACON_MAX_JITTER, "beacon.max-jitter", CONF_UINT, "200", 1000,                             \
+      "largest jitter of a beacon, in thousandths of its period (coefficient of variation; "      \
+      "200 = 0.2)")                                                                               \
+    X(BEACON_MIN_PERIOD, "beacon.min-period", CONF_UINT, "10", 604800,                            \
+      "shortest beacon period, seconds")                                                          \
+    X(BEACON_MAX_PERIOD, "beacon.max-period", CONF_UINT, "86400", 604800,                         \
+      "longest beacon period, seconds")                                                           \
+    X(BEACON_MEMCAP, "beacon.memcap", CONF_SIZE, "16mb", 0,                                       \
+      "memory for beaconing state (least recently contacted pairs evicted; 0 = off)")             \
     X(WORKERS_COUNT, "workers.count", CONF_UINT, "1", 1024,                                       \
       "worker processes reading one capture; above 1 this engine keeps only its share of flows")  \
     X(WORKERS_ID, "workers.id", CONF_UINT, "0", 1023,                                             \
