@@ -26,9 +26,9 @@
 #include "../util/mem.h"
 
 #define BEACON_HOME_MAX 256
-#define BEACON_HISTORY_MIN 32                   /* starts kept per pair, at least */
-#define BEACON_SAME_CONTACT_US 1000000LL        /* closer starts are one contact */
-#define BEACON_REPORT_EVERY_US 3600000000LL     /* one c2.beacon per pair an hour */
+#define BEACON_HISTORY_MIN 32               /* starts kept per pair, at least */
+#define BEACON_SAME_CONTACT_US 1000000LL    /* closer starts are one contact */
+#define BEACON_REPORT_EVERY_US 3600000000LL /* one c2.beacon per pair an hour */
 #define BEACON_BUCKETS_MIN 16u
 #define BEACON_BUCKETS_MAX (1u << 20)
 
@@ -47,22 +47,22 @@ struct beacon_pair {
     struct beacon_pair *lru_prev, *lru_next; /* lru_prev: more recently contacted */
     int64_t reported_us;                     /* last report (valid when reported) */
     bool reported;
-    uint32_t n;                              /* start times held */
-    uint32_t head;                           /* ring index of the oldest */
-    int64_t starts[];                        /* µs, ring of beacon->hist */
+    uint32_t n;       /* start times held */
+    uint32_t head;    /* ring index of the oldest */
+    int64_t starts[]; /* µs, ring of beacon->hist */
 };
 
 struct beacon {
     uint32_t min_count;  /* intervals */
     uint32_t max_jitter; /* thousandths */
     int64_t min_period_us, max_period_us;
-    uint32_t hist;       /* ring size */
+    uint32_t hist; /* ring size */
     size_t pair_size;
     struct conf_cidr home[BEACON_HOME_MAX];
     int nhome;
     struct memcap cap;
     struct beacon_pair **buckets;
-    uint32_t nbuckets;   /* a power of two */
+    uint32_t nbuckets; /* a power of two */
     uint32_t seed;
     struct beacon_pair *lru_head, *lru_tail;
     struct beacon_stats st;
@@ -166,8 +166,10 @@ struct beacon *beacon_new(const ww_config *cfg, detectors_report_fn report, void
     size_t need = b->nbuckets * sizeof(*b->buckets);
     b->buckets = ww_mem_alloc(&b->cap, need);
     if (!b->buckets || !ww_mem_fits(&b->cap, b->pair_size)) {
-        reportf(report, user, "beacon.memcap: %s holds no pair (at least %zu bytes); 0 turns "
-                "beaconing off", conf_str(cfg, CONF_BEACON_MEMCAP), need + b->pair_size);
+        reportf(report, user,
+                "beacon.memcap: %s holds no pair (at least %zu bytes); 0 turns "
+                "beaconing off",
+                conf_str(cfg, CONF_BEACON_MEMCAP), need + b->pair_size);
         goto fail;
     }
     return b;

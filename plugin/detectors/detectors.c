@@ -138,7 +138,7 @@ static void on_text(struct detectors *d, const struct flow *f, const struct app_
     /* HTTP bodies go to the server; a message goes the way it was read. */
     bool from_client = http || tx->dir == DIR_TOSERVER;
     struct tamper_text m = {pname, body->data, body->len, from ? from->data : NULL,
-                            from ? from->len : 0, from_client ? f->cli : f->srv, f->flow_id};
+                            from ? from->len : 0, from_client ? f->cli : f->srv, f->community_id};
     tamper_on_text(d->tamper, &m, now, out);
 }
 

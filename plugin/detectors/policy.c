@@ -129,6 +129,14 @@ bool policy_dec_parse(const char *s, size_t n, bool round_up, policy_dec *out)
     return true;
 }
 
+policy_dec policy_dec_add(policy_dec a, policy_dec b)
+{
+    policy_dec max = 1;
+    for (int i = 0; i < 38; i++)
+        max *= 10;
+    return a >= max - b ? max : a + b;
+}
+
 void policy_dec_format(policy_dec v, char *buf, size_t len)
 {
     char digits[64];
@@ -974,9 +982,14 @@ static void check_hours(const struct policy *p, const struct wallet_call *c,
     detector_verdict_add(out, "wallet.outside_hours", d);
 }
 
+/* Only calls that move value, touch keys or administer a wallet: queries
+ * and unknown methods also reach public nodes and mining pools (getwork,
+ * getblocktemplate, stratum), which are not wallet servers. */
 static void check_server(const struct policy *p, const struct flow *f,
                          const struct wallet_call *c, struct detector_verdict *out)
 {
+    if (c->cls == WALLET_CLASS_READ || c->cls == WALLET_CLASS_UNKNOWN)
+        return;
     const struct ww_addr *srv = policy_peer_of(f, &c->caller_ip);
     if (!p->has_servers || in_cidrs(p->servers, p->nservers, srv))
         return;
@@ -1135,7 +1148,7 @@ static bool call_amount(const struct wallet_call *c, policy_dec *out)
             continue;
         if (!policy_dec_parse(c->dests[i].amount, strlen(c->dests[i].amount), true, &v))
             return false;
-        sum += v;
+        sum = policy_dec_add(sum, v);
         any = true;
     }
     *out = sum;
@@ -1159,20 +1172,22 @@ static policy_dec window_add(struct policy *p, struct asset_rule *a, time_t now,
 {
     while (a->win_n && now - a->win[a->win_head].t >= (time_t)a->window_secs) {
         a->win_sum -= a->win[a->win_head].amount;
+        if (a->win_sum < 0) /* only after saturating at 10^38 */
+            a->win_sum = 0;
         a->win_head = (a->win_head + 1) % POLICY_WINDOW_ENTRIES;
         a->win_n--;
     }
     if (a->win_n == POLICY_WINDOW_ENTRIES) {
         /* Full: the oldest send joins the next one and stays as long as it does. */
         size_t next = (a->win_head + 1) % POLICY_WINDOW_ENTRIES;
-        a->win[next].amount += a->win[a->win_head].amount;
+        a->win[next].amount = policy_dec_add(a->win[next].amount, a->win[a->win_head].amount);
         a->win_head = next;
         a->win_n--;
         p->st.window_merged++;
     }
     a->win[(a->win_head + a->win_n) % POLICY_WINDOW_ENTRIES] = (struct window_entry){now, v};
     a->win_n++;
-    a->win_sum += v;
+    a->win_sum = policy_dec_add(a->win_sum, v);
     return a->win_sum;
 }
 

@@ -78,6 +78,8 @@ typedef __int128 policy_dec;
  * beyond the scale round up when round_up, else must be zero. Returns false
  * when s[0..n) is not such a number. */
 bool policy_dec_parse(const char *s, size_t n, bool round_up, policy_dec *out);
+/* Returns a + b, saturating at 10^38 (above any parseable amount; no overflow). */
+policy_dec policy_dec_add(policy_dec a, policy_dec b);
 /* Writes v as a decimal without trailing zeros ("12.5", "0.00000001"). */
 void policy_dec_format(policy_dec v, char *buf, size_t len);
 /* Returns true when two addresses are the same (case-insensitive for hex and

@@ -29,7 +29,7 @@ struct request {
     char protocol[16];
     char from[64];
     char sender_ip[48];
-    uint64_t flow_id;
+    char community_id[32];
 };
 
 struct tamper {
@@ -325,7 +325,8 @@ static void remember(struct tamper *t, const struct tamper_text *m, const struct
     if (m->from)
         copy_span(r->from, sizeof(r->from), m->from, m->from_len);
     policy_addr_text(&m->sender_ip, r->sender_ip, sizeof(r->sender_ip));
-    r->flow_id = m->flow_id;
+    if (m->community_id)
+        snprintf(r->community_id, sizeof(r->community_id), "%s", m->community_id);
     size_t lo = f->offset > TAMPER_ID_SEARCH ? f->offset - TAMPER_ID_SEARCH : 0;
     size_t hi = f->offset + f->len + TAMPER_ID_SEARCH;
     size_t len = m->len < MAT_SCAN_MAX ? m->len : MAT_SCAN_MAX;
@@ -363,7 +364,8 @@ static void mismatch(const struct request *r, const struct wallet_str *sent, con
         json_object_object_add(d, "request_from",
                                eve_string((const uint8_t *)r->from, strlen(r->from)));
     json_object_object_add(d, "request_sender_ip", json_object_new_string(r->sender_ip));
-    json_object_object_add(d, "request_flow_id", json_object_new_uint64(r->flow_id));
+    if (r->community_id[0])
+        json_object_object_add(d, "request_community_id", json_object_new_string(r->community_id));
     if (r->id[0])
         json_object_object_add(d, "request_id", eve_string((const uint8_t *)r->id, strlen(r->id)));
     detector_verdict_add(out, "wallet.destination_mismatch", d);

@@ -35,7 +35,7 @@ struct tamper_text {
     const uint8_t *from;         /* the sender as the protocol names it; may be NULL */
     size_t from_len;
     struct ww_addr sender_ip;
-    uint64_t flow_id;
+    const char *community_id; /* of the request's flow (stable across --workers); may be NULL */
 };
 
 struct tamper_stats {

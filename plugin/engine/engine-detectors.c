@@ -3,9 +3,12 @@
  * the transaction as the detector.event buffer (with its details as
  * alert.context) before the rules run, so shipped rules turn findings into
  * alerts with stable sids. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "../app/app-wallet.h"
 #include "../detect/detect-buffer.h"
+#include "../detectors/policy.h"
 #include "engine.h"
 
 static bool add_findings(ww_engine *eng, struct app_tx *tx, struct detector_verdict *v)
@@ -26,6 +29,8 @@ void engine_detectors_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx
     memset(&v, 0, sizeof(v));
     if (eng->detectors)
         detectors_on_tx(eng->detectors, f, tx, &eng->now, &v);
+    if (eng->learn && tx->tx && tx->event_type && strcmp(tx->event_type, "wallet") == 0)
+        policy_learn_call(eng->learn, f, tx->tx, &eng->now);
     struct app_tx with = *tx;
     add_findings(eng, &with, &v);
     engine_detect_tx(eng, f, &with);
@@ -45,4 +50,41 @@ void engine_detectors_flow_start(ww_engine *eng, struct flow *f)
     if (add_findings(eng, &tx, &v))
         engine_detect_tx(eng, f, &tx);
     detector_verdict_clear(&v);
+}
+
+WW_EXPORT int ww_engine_learn(ww_engine *eng, const char *path_out)
+{
+    if (!eng)
+        return WW_E_INVAL;
+    engine_learn_free(eng);
+    if (!path_out)
+        return 0;
+    eng->learn = policy_learn_new(conf_str(eng->cfg, CONF_HOME_NET));
+    eng->learn_path = strdup(path_out);
+    if (!eng->learn || !eng->learn_path) {
+        engine_learn_free(eng);
+        return WW_E_NOMEM;
+    }
+    return 0;
+}
+
+int engine_learn_write(ww_engine *eng)
+{
+    char err[4200];
+    if (!eng->learn)
+        return 0;
+    if (policy_learn_write(eng->learn, eng->learn_path, err, sizeof(err)) != 0) {
+        LOG_ERR(&eng->log, "%s", err);
+        return WW_E_WRITE;
+    }
+    LOG_INFO(&eng->log, "wrote the learned wallet policy to %s", eng->learn_path);
+    return 0;
+}
+
+void engine_learn_free(ww_engine *eng)
+{
+    policy_learn_free(eng->learn);
+    free(eng->learn_path);
+    eng->learn = NULL;
+    eng->learn_path = NULL;
 }

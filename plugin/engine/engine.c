@@ -170,6 +170,7 @@ WW_EXPORT void ww_engine_free(ww_engine *eng)
     stream_free(eng->stream);
     flow_table_free(eng->flows);
     engine_detect_free(eng);
+    engine_learn_free(eng);
     ww_config_free(eng->cfg);
     free(eng);
 }
@@ -289,7 +290,7 @@ WW_EXPORT int ww_engine_flush(ww_engine *eng)
     if (!eng)
         return WW_E_INVAL;
     flow_end_all(eng->flows);
-    return 0;
+    return engine_learn_write(eng);
 }
 
 WW_EXPORT int ww_engine_emit_stats(ww_engine *eng, const struct ww_capture_stats *cap)

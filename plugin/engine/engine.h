@@ -44,6 +44,8 @@ struct ww_engine {
     struct detect_engine *de;      /* the loaded ruleset, or NULL */
     struct flowbit_names *flowbits; /* interned for the process: stable across reloads */
     struct detectors *detectors;   /* loaded with the rules, or NULL */
+    struct policy_learn *learn;    /* ww_engine_learn: wallet calls observed, or NULL */
+    char *learn_path;              /* where ww_engine_flush writes the learned policy */
     int detector_buffer;           /* id of the detector.event buffer */
     struct app_ctx app;
 };
@@ -57,6 +59,9 @@ void engine_detect_free(ww_engine *eng);
 /* The stateful detectors' hooks: findings go to the rules as detector.event. */
 void engine_detectors_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx);
 void engine_detectors_flow_start(ww_engine *eng, struct flow *f);
+/* Writes the learned policy (ww_engine_learn); returns 0 or WW_E_WRITE. */
+int engine_learn_write(ww_engine *eng);
+void engine_learn_free(ww_engine *eng);
 
 /* Returns true when an anomaly event for counter c may be logged now (rate limit). */
 bool engine_anomaly_allowed(ww_engine *eng, enum counter c);

@@ -27,7 +27,8 @@ extern "C" {
     X(OPEN, "cannot open capture")                                      \
     X(READ, "capture file is truncated or corrupt")                     \
     X(FILTER, "bad BPF filter expression")                              \
-    X(EOF, "end of capture")
+    X(EOF, "end of capture")                                            \
+    X(WRITE, "cannot write an output file")
 
 enum {
     WW_OK = 0,
@@ -103,8 +104,12 @@ WW_EXPORT void ww_engine_set_stream_cb(ww_engine *eng, ww_stream_cb cb);
 WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *pkt);
 /* Returns 0 after expiring flows idle at time now (live capture calls it when idle). */
 WW_EXPORT int ww_engine_tick(ww_engine *eng, const struct timeval *now);
-/* Returns 0 after delivering buffered stream data and ending every flow. */
+/* Returns 0 after delivering buffered stream data and ending every flow (and
+ * writing the learned policy), or WW_E_WRITE when that policy cannot be written. */
 WW_EXPORT int ww_engine_flush(ww_engine *eng);
+/* Returns 0 after enabling (path_out) or disabling (NULL) learning: wallet calls
+ * are observed and ww_engine_flush writes a starting wallet policy to path_out. */
+WW_EXPORT int ww_engine_learn(ww_engine *eng, const char *path_out);
 /* Returns 0 after emitting a `stats` event; cap may be NULL. */
 WW_EXPORT int ww_engine_emit_stats(ww_engine *eng, const struct ww_capture_stats *cap);
 /* Returns the current value of a stats counter by dotted name, or 0 if unknown. */

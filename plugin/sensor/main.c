@@ -43,6 +43,7 @@ struct options {
     bool test;              /* -T */
     unsigned long workers;  /* --workers */
     unsigned long stats_interval;
+    const char *learn;      /* --learn FILE: write a starting wallet policy at the end */
     char *bpf;              /* trailing arguments, joined */
 };
 
@@ -157,6 +158,8 @@ static void usage(FILE *out)
         "  --home-net LIST     comma-separated CIDRs for $HOME_NET\n"
         "  --set KEY=VALUE     set one configuration key (after -c; repeatable)\n"
         "  -T                  check configuration and signatures, then exit\n"
+        "  --learn FILE        watch wallet calls and write a starting wallet policy\n"
+        "                      to FILE when the run ends (docs/wallet-policy.md)\n"
         "Output:\n"
         "  -l DIR              write events to DIR/eve.json (default: .)\n"
         "  --eve FILE          write events to FILE; \"-\" is standard output\n"
@@ -197,7 +200,9 @@ static bool parse_ulong(const char *s, unsigned long min, unsigned long *out)
     return true;
 }
 
-enum long_only { OPT_EVE = 256, OPT_HOME_NET, OPT_SET, OPT_WORKERS, OPT_STATS, OPT_VERSION };
+enum long_only {
+    OPT_EVE = 256, OPT_HOME_NET, OPT_SET, OPT_WORKERS, OPT_STATS, OPT_VERSION, OPT_LEARN
+};
 
 static const struct option long_opts[] = {
     {"eve", required_argument, NULL, OPT_EVE},
@@ -206,6 +211,7 @@ static const struct option long_opts[] = {
     {"workers", required_argument, NULL, OPT_WORKERS},
     {"stats-interval", required_argument, NULL, OPT_STATS},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"learn", required_argument, NULL, OPT_LEARN},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -253,6 +259,7 @@ static int parse_value(int c, const char *arg, struct options *o)
     case 'c': o->config = arg; break;
     case OPT_EVE: o->eve = arg; break;
     case OPT_HOME_NET: o->home_net = arg; break;
+    case OPT_LEARN: o->learn = arg; break;
     case OPT_SET:
         if (strchr(arg, '=') == NULL || arg[0] == '=')
             return usage_error("--set %s: expected KEY=VALUE", arg);
@@ -303,6 +310,8 @@ static int parse_args(int argc, char **argv, struct options *o)
         return usage_error("%s", "no input: give -r PATH or -i IFACE");
     if (o->nreads > 0 && o->iface != NULL)
         return usage_error("%s", "-r and -i cannot be used together");
+    if (o->learn != NULL && o->workers > 1)
+        return usage_error("%s", "--learn needs --workers 1 (one process sees every call)");
     return -1;
 }
 
@@ -636,13 +645,18 @@ static int run(const struct options *o, ww_config *cfg)
         status = new_engine(&r, cfg);
     if (status < 0)
         status = load_rules(&r, false);
+    if (status < 0 && o->learn != NULL && ww_engine_learn(r.eng, o->learn) != 0) {
+        fatal("--learn %s: %s", o->learn, ww_strerror(WW_E_NOMEM));
+        status = STATUS_RUNTIME;
+    }
     if (status < 0 && !r.eve_open)
         status = open_output(&r, o);
     if (status < 0) {
         g_cap = r.cap;
         install_signals();
         status = capture_loop(&r);
-        ww_engine_flush(r.eng);
+        if (ww_engine_flush(r.eng) != 0) /* the learned policy could not be written */
+            status = STATUS_RUNTIME;
         emit_stats(&r);
         if (g_stop)
             log_msg(WW_LOG_INFO, "stopped by signal");
