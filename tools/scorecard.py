@@ -41,6 +41,7 @@ SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime e
 
 CLEARTEXT_MESSAGING = ("cleartext messaging", {9100000, 9100001, 9100002, 9100003, 9100004,
                                                9100005, 9100010})
+CLEARTEXT_LOGIN = ("cleartext login", {9100050})
 
 # capture (file name without extension) -> (groups that must fire, other sids allowed, note)
 EXPECT = {
@@ -50,14 +51,15 @@ EXPECT = {
     "zeek-mqtt": ([CLEARTEXT_MESSAGING], set(), "MQTT publish in clear"),
     "zeek-websocket": ([CLEARTEXT_MESSAGING], set(), "WebSocket text frames in clear"),
     "ndpi-smtp-starttls": ([], set(), "upgraded with STARTTLS: nothing"),
-    "ndpi-telnet": ([], set(), "cleartext login: no rule buffer yet, nothing"),
-    "ndpi-ftp": ([], set(), "cleartext login: no rule buffer yet, nothing"),
+    "ndpi-telnet": ([CLEARTEXT_LOGIN], set(), "telnet login: a password in clear"),
+    "ndpi-ftp": ([CLEARTEXT_LOGIN], set(), "FTP USER/PASS in clear"),
     "nesfit-cgminer-bitcoind-rpc": ([], set(), "an internal miner's getwork calls: nothing"),
     "ndpi-jsonrpc": ([], set(), "JSON-RPC that is not a wallet API: nothing"),
     "ndpi-ethereum": ([], set(), "devp2p, no wallet API: nothing"),
     "corelight-caldera-sandcat": ([], set(), "internal C2 on one keep-alive connection: "
                                   "not beaconing by flow starts, no indicator"),
-    "ndpi-emotet": ([], set(), "Emotet, not TraderTraitor: nothing in this pack"),
+    "ndpi-emotet": ([CLEARTEXT_LOGIN], set(), "Emotet spamming through SMTP AUTH in clear "
+                    "(submission port 587): the login is flagged, nothing TraderTraitor"),
     "ndpi-dns-tunnel-iodine": ([], set(), "DNS tunnel: nothing in this pack"),
     "ntopng-test_01-mixed": ([], set(), "ordinary LAN traffic: nothing"),
     "sv-split-handshake-4whs": ([], set(), "TCP edge case: nothing"),

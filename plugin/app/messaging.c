@@ -92,20 +92,26 @@ static void add_buf(struct app_tx *tx, int id, struct msg_span s)
     tx->nbufs++;
 }
 
-/* Runs the classifier over the text; the kinds found become messaging.material. */
+static void add_kind(struct msg_tx *mt, const char *k)
+{
+    size_t n = strlen(k);
+    if (mt->kinds_len + n + 1 > sizeof(mt->kinds))
+        return;
+    memcpy(mt->kinds + mt->kinds_len, k, n);
+    mt->kinds[mt->kinds_len + n] = '\n';
+    mt->kinds_len += n + 1;
+}
+
+/* Runs the classifier over the text; the kinds found (and a cleartext
+ * password of the login) become messaging.material. */
 static void classify(struct msg_tx *mt)
 {
     const struct msg_view *m = mt->m;
     mt->nfound = m->body.p ? material_scan(m->body.p, m->body.len, mt->found, MSG_MAX_FINDINGS) : 0;
-    for (size_t i = 0; i < mt->nfound; i++) {
-        const char *k = material_kind_name(mt->found[i].kind);
-        size_t n = strlen(k);
-        if (mt->kinds_len + n + 1 > sizeof(mt->kinds))
-            break;
-        memcpy(mt->kinds + mt->kinds_len, k, n);
-        mt->kinds[mt->kinds_len + n] = '\n';
-        mt->kinds_len += n + 1;
-    }
+    for (size_t i = 0; i < mt->nfound; i++)
+        add_kind(mt, material_kind_name(mt->found[i].kind));
+    if (m->cleartext_password)
+        add_kind(mt, "cleartext-password");
 }
 
 void messaging_tx_done(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, uint64_t tx_id,
