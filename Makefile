@@ -178,4 +178,14 @@ $(FUZZ_DIR)/fuzz-chat-http: tests/fuzz/fuzz-app.c $(FUZZ_LIB)
 $(FUZZ_DIR)/fuzz-decode $(FUZZ_DIR)/fuzz-rule: $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c $(FUZZ_LIB)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iplugin -o $@ $< $(FUZZ_LIB) $(DEPLIBS)
 
+# 1,000,000 concurrent TCP flows against small and default memcaps (~40 s, not
+# in `make test`); live capture on a veth pair in a namespace at rising
+# tcpreplay rates (root, ~45 s; figures printed, not asserted).
+.PHONY: test-memcap bench-live
+test-memcap: all
+	@/usr/bin/python3 tests/run-memcap.py --bin ./walletwatch
+
+bench-live: all
+	@tests/run-live-load.sh
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

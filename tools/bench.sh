@@ -8,8 +8,10 @@
 #
 # The capture: every pcap under CORPUS_DIR (default ../shared/corpus, else
 # pcaps/) laid end to end with mergecap, repeated until TARGET_MB (default
-# 1024). Each repeat is shifted one day later (editcap -t), so every session
-# is new to the engine and reassembled again.
+# 1024) by tools/pcap-replicate.py. Each repeat is shifted one day later and
+# has its own host addresses (the last 16 bits XORed with a per-copy key,
+# checksums fixed), so sessions multiply as in real traffic: every session
+# is new to the engine, and no host pair recurs once a day.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus}
@@ -17,19 +19,14 @@ corpus=${1:-../shared/corpus}
 target_mb=${2:-1024}
 work=${BENCH_DIR:-/tmp/walletwatch-bench}
 mkdir -p "$work"
-big="$work/big-${target_mb}.pcap"
+big="$work/remapped-${target_mb}.pcap"
 if [ ! -s "$big" ]; then
     mapfile -t files < <(find "$corpus" -name '*.pcap' -size +1k | sort)
     mergecap -F pcap -a -w "$work/one.pcap" "${files[@]}" 2>/dev/null
     one=$(stat -c %s "$work/one.pcap")
     reps=$(( target_mb * 1024 * 1024 / one + 1 ))
-    list=()
-    for i in $(seq "$reps"); do
-        editcap -F pcap -t $(( i * 86400 )) "$work/one.pcap" "$work/rep-$i.pcap"
-        list+=("$work/rep-$i.pcap")
-    done
-    mergecap -F pcap -a -w "$big" "${list[@]}"
-    rm -f "$work"/rep-*.pcap
+    /usr/bin/python3 tools/pcap-replicate.py "$work/one.pcap" "$big.tmp" "$reps" 86400
+    mv "$big.tmp" "$big"
 fi
 size=$(stat -c %s "$big")
 echo "capture: $big ($((size / 1048576)) MiB)"

@@ -53,7 +53,7 @@ struct app_flow {
     const struct app_parser *parser; /* NULL while undetected */
     void *state;
     uint32_t probed[2];              /* bytes seen per direction before detection */
-    uint8_t keep[2][APP_PROBE_KEEP]; /* their start */
+    uint8_t (*keep)[APP_PROBE_KEEP]; /* their start, per direction; freed once claimed */
     uint16_t kept[2];
     int8_t first_dir;                /* direction that sent first, -1 before any */
     bool given_up;
@@ -114,6 +114,8 @@ static int app_detect(struct app_ctx *ctx, struct app_flow *af, struct flow *f,
 {
     if (f->proto != 6)
         return app_detect_datagram(ctx, af, f, dir, data, len);
+    if (!af->keep && !(af->keep = calloc(2, APP_PROBE_KEEP)))
+        return -1;
     if (af->first_dir < 0)
         af->first_dir = (int8_t)dir;
     uint16_t prior = af->kept[dir];
@@ -141,6 +143,8 @@ static int app_detect(struct app_ctx *ctx, struct app_flow *af, struct flow *f,
         rc = p->parse(ctx, f, af->state, dir, data, len, false);
     if (rc == 0 && af->first_dir != (int8_t)other)
         rc = app_replay(ctx, f, af, other);
+    free(af->keep); /* claimed: the parser has had every byte */
+    af->keep = NULL;
     return rc;
 }
 
@@ -172,8 +176,11 @@ void app_on_data(struct app_ctx *ctx, struct flow *f, enum flow_dir dir, const u
         rc = (af->probed[dir] += (uint32_t)len, 1);
     else
         rc = app_detect(ctx, af, f, dir, data, len);
-    if (rc < 0)
+    if (rc < 0 || af->given_up) {
         af->given_up = true;
+        free(af->keep);
+        af->keep = NULL;
+    }
 }
 
 void app_on_flow_end(struct app_ctx *ctx, struct flow *f)
@@ -185,6 +192,7 @@ void app_on_flow_end(struct app_ctx *ctx, struct flow *f)
         af->parser->flow_end(ctx, f, af->state);
     if (af->parser)
         af->parser->state_free(af->state);
+    free(af->keep);
     free(af);
     f->app = NULL;
 }

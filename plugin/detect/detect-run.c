@@ -408,12 +408,21 @@ static bool window_append(struct detect_window *w, const uint8_t *data, size_t l
     return true;
 }
 
+/* Keeps the last STREAM_KEEP bytes, and gives back what a large chunk grew
+ * the buffer to, so an idle flow holds at most STREAM_KEEP per direction. */
 static void window_trim(struct detect_window *w)
 {
-    if (w->len <= STREAM_KEEP)
-        return;
-    memmove(w->buf, w->buf + w->len - STREAM_KEEP, STREAM_KEEP);
-    w->len = STREAM_KEEP;
+    if (w->len > STREAM_KEEP) {
+        memmove(w->buf, w->buf + w->len - STREAM_KEEP, STREAM_KEEP);
+        w->len = STREAM_KEEP;
+    }
+    if (w->cap > 2 * STREAM_KEEP) {
+        uint8_t *b = realloc(w->buf, STREAM_KEEP);
+        if (b) {
+            w->buf = b;
+            w->cap = STREAM_KEEP;
+        }
+    }
 }
 
 void detect_stream(const struct detect_run *run, struct flow *f, enum flow_dir dir,

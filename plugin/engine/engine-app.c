@@ -30,6 +30,35 @@ static const struct app_counters *counters_of(const struct flow *f)
     return NULL;
 }
 
+/* Parser state per flow is bounded by each parser's caps but not charged
+ * byte by byte; the number of flows holding it is bounded instead, at an
+ * assumed 16 KiB each, so app-layer.memcap bounds the whole. */
+#define APP_FLOW_COST (16 * 1024)
+
+void engine_app_data(ww_engine *eng, struct flow *f, enum flow_dir dir, const uint8_t *data,
+                     size_t len, bool gap)
+{
+    if (!eng->app_flows_max)
+        eng->app_flows_max = conf_num(eng->cfg, CONF_APP_MEMCAP) / APP_FLOW_COST;
+    bool had = f->app != NULL;
+    if (!had && eng->app_flows >= eng->app_flows_max) {
+        if (!f->app_refused)
+            eng->ctr[CTR_APP_MEMCAP_REFUSED]++;
+        f->app_refused = true;
+        return;
+    }
+    app_on_data(&eng->app, f, dir, data, len, gap);
+    if (!had && f->app)
+        eng->app_flows++;
+}
+
+void engine_app_flow_end(ww_engine *eng, struct flow *f)
+{
+    if (f->app && eng->app_flows)
+        eng->app_flows--;
+    app_on_flow_end(&eng->app, f);
+}
+
 void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
 {
     ww_engine *eng = ctx->eng;

@@ -63,7 +63,7 @@ static void on_stream_data(void *user, struct flow *f, enum flow_dir dir, const 
     if (eng->stream_cb)
         eng->stream_cb(f->flow_id, dir == DIR_TOCLIENT, data, len, gap, eng->user);
     engine_detect_stream(eng, f, dir, data, len, gap);
-    app_on_data(&eng->app, f, dir, data, len, gap);
+    engine_app_data(eng, f, dir, data, len, gap);
 }
 
 static void on_stream_event(void *user, struct flow *f, enum stream_event ev)
@@ -89,7 +89,7 @@ static void on_flow_end(struct flow *f, void *user)
 {
     ww_engine *eng = user;
     stream_flow_end(eng->stream, f);
-    app_on_flow_end(&eng->app, f);
+    engine_app_flow_end(eng, f);
     detect_flow_free(f);
     eve_log_flow(&eng->eve, f);
 }
@@ -261,7 +261,7 @@ static void engine_process(ww_engine *eng, const struct ww_packet *frame)
     if (p.proto == 6 && p.has_l4)
         stream_tcp_packet(eng->stream, f, dir, &p);
     else if (p.proto == 17 && p.has_l4 && p.payload_len > 0)
-        app_on_data(&eng->app, f, dir, p.payload, p.payload_len, false);
+        engine_app_data(eng, f, dir, p.payload, p.payload_len, false);
     return;
 }
 

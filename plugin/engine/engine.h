@@ -44,11 +44,18 @@ struct ww_engine {
     struct detect_engine *de;      /* the loaded ruleset, or NULL */
     struct flowbit_names *flowbits; /* interned for the process: stable across reloads */
     struct detectors *detectors;   /* loaded with the rules, or NULL */
+    uint64_t app_flows, app_flows_max; /* flows holding parser state, and the cap */
     struct policy_learn *learn;    /* ww_engine_learn: wallet calls observed, or NULL */
     char *learn_path;              /* where ww_engine_flush writes the learned policy */
     int detector_buffer;           /* id of the detector.event buffer */
     struct app_ctx app;
 };
+
+/* Offers data to the parsers, within app-layer.memcap. */
+void engine_app_data(ww_engine *eng, struct flow *f, enum flow_dir dir, const uint8_t *data,
+                     size_t len, bool gap);
+
+void engine_app_flow_end(ww_engine *eng, struct flow *f);
 
 /* Run the rules (no-ops without a ruleset). */
 void engine_detect_packet(ww_engine *eng, struct flow *f, enum flow_dir dir, const struct pkt *p);

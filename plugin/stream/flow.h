@@ -55,6 +55,7 @@ struct flow {
     bool alerted;
     bool tcp_closed;            /* FIN or RST seen by reassembly: no midstream pickup after */
     bool stream_refused;        /* no reassembly state could be had (stream.memcap) */
+    bool app_refused;           /* not parsed: app-layer.memcap was reached */
     const char *app_proto;      /* NULL until a parser claims the flow */
 
     struct flow_stream_dir sd[2];

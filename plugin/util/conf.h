@@ -57,6 +57,8 @@ enum conf_type { CONF_SIZE, CONF_UINT, CONF_BOOL, CONF_CIDRS, CONF_STR };
     X(WALLET_POLICY, "wallet-policy", CONF_STR, "", 0,                                            \
       "wallet policy JSON (empty: wallet-policy.json beside the rules, else in "                  \
       "default-signature-dir, else none)")                                                        \
+    X(APP_MEMCAP, "app-layer.memcap", CONF_SIZE, "256mb", 0,                                      \
+      "parser state: at most memcap / 16 KiB flows are parsed at once; the rest are counted")     \
     X(DATASET_MEMCAP, "datasets.memcap", CONF_SIZE, "512mb", 0, "memory for all datasets")        \
     X(THRESHOLD_MEMCAP, "detect.thresholds.memcap", CONF_SIZE, "16mb", 0,                         \
       "memory for threshold and rate_filter state")                                               \

@@ -98,6 +98,7 @@
     X(APP_ERROR_TELNET, "app_layer.error.telnet.parser")        \
     X(APP_ERROR_WEBSOCKET, "app_layer.error.websocket.parser")  \
     X(APP_ERROR_OTHER, "app_layer.error.failed_tcp.parser")     \
+    X(APP_MEMCAP_REFUSED, "app_layer.error.failed_tcp.alloc")   \
     X(DETECT_ALERT, "detect.alert")                             \
     X(DETECT_ALERTS_SUPPRESSED, "detect.alerts_suppressed")
 
