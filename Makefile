@@ -136,7 +136,7 @@ FUZZ_OUT     ?= /tmp/walletwatch-fuzz
 FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
-FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Wno-unused-parameter $(FUZZ_SAN) $(DEPCFLAGS)
+FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow $(FUZZ_SAN) $(DEPCFLAGS)
 FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB     := $(FUZZ_DIR)/libwalletwatch-fuzz.a
 # one target per parser of app-detect.c's table (chat rides on HTTP: see chat-http)
