@@ -3,17 +3,18 @@
 # real prosody (Debian 12's package) exchanging chat messages, one of them
 # carrying the BIP39 test phrase "abandon ... about".
 #
-# MODE=cleartext: c2s_require_encryption = false, allow_unencrypted_plain_auth
+# MODE=cleartext (default): c2s_require_encryption = false, allow_unencrypted_plain_auth
 #   = true; the clients (python3-slixmpp) skip STARTTLS and use SASL PLAIN.
 # MODE=starttls: c2s_require_encryption = true; the clients use STARTTLS,
-#   then SASL PLAIN inside TLS: the negative control.
+#   then SASL PLAIN inside TLS: the negative control (pcaps/xmpp-starttls's
+#   record.sh runs this script with MODE=starttls OUT=that folder).
 #
 # Runs as root on Debian 12. Server 10.98.0.1 in netns ww-msg-a, clients
 # 10.98.0.2 in netns ww-msg-b, joined by a veth pair; tcpdump captures in
 # ww-msg-a. Creates and removes its namespaces, config and temp dir.
 set -euo pipefail
-MODE=cleartext
-HERE=$(cd "$(dirname "$0")" && pwd)
+MODE=${MODE:-cleartext}
+HERE=${OUT:-$(cd "$(dirname "$0")" && pwd)}
 NSA=ww-msg-a
 NSB=ww-msg-b
 T=$(mktemp -d /tmp/ww-xmpp.XXXXXX)
