@@ -2,123 +2,15 @@
  * from pcaps/dns-basic and pcaps/dns-tcp, every rrtype we render, name
  * compression (pointers backward, forward, loops, hop limit), label and
  * length caps, EDNS OPT placement, truncation at every offset, TCP framing
- * split at every offset, probes and sticky buffers. app_tx_done() and
- * app_anomaly() are defined here, so the engine is not linked. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "app/app.h"
-#include "detect/detect-buffer.h"
+ * split at every offset, probes and sticky buffers. tx-capture.h defines
+ * app_tx_done() and app_anomaly(), so the engine is not linked. */
+#define TX_CAPTURE_EVENT_TYPE "dns"
+#define TX_CAPTURE_MAX 16
+#define TX_CAPTURE_BUF_LEN 300
+#include "tx-capture.h"
 
 extern const struct app_parser dns_udp_parser;
 extern const struct app_parser dns_tcp_parser;
-
-/* ---- capture of transactions and anomalies ---------------------------------- */
-
-#define MAX_TX 16
-
-struct seen_tx {
-    struct json_object *ev;     /* {"dns": {...}} as to_json built it */
-    enum flow_dir dir;
-    uint64_t tx_id;
-    size_t nbufs;
-    int buf_id[APP_TX_MAX_BUFS];
-    char buf[APP_TX_MAX_BUFS][300];
-};
-
-static struct seen_tx txs[MAX_TX];
-static size_t ntx;
-static char last_anomaly[64];
-static unsigned nanomaly;
-
-void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
-{
-    (void)ctx;
-    (void)f;
-    assert_true(ntx < MAX_TX);
-    struct seen_tx *s = &txs[ntx++];
-    assert_string_equal(tx->event_type, "dns");
-    s->ev = json_object_new_object();
-    tx->to_json(tx->tx, s->ev);
-    s->dir = tx->dir;
-    s->tx_id = tx->tx_id;
-    s->nbufs = tx->nbufs;
-    for (size_t i = 0; i < tx->nbufs; i++) {
-        s->buf_id[i] = tx->bufs[i].id;
-        assert_true(tx->bufs[i].len < sizeof(s->buf[i]));
-        memcpy(s->buf[i], tx->bufs[i].data, tx->bufs[i].len);
-        s->buf[i][tx->bufs[i].len] = '\0';
-    }
-}
-
-void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)
-{
-    (void)ctx;
-    (void)f;
-    snprintf(last_anomaly, sizeof(last_anomaly), "%s", event);
-    nanomaly++;
-}
-
-static void reset(void)
-{
-    for (size_t i = 0; i < ntx; i++)
-        json_object_put(txs[i].ev);
-    ntx = 0;
-    nanomaly = 0;
-    last_anomaly[0] = '\0';
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    reset();
-    return 0;
-}
-
-/* The value at a dotted path ("dns.answers.0.rdata"), or NULL. */
-static struct json_object *jpath(struct json_object *o, const char *path)
-{
-    char tmp[128];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *part = tmp, *next; part && o; part = next) {
-        next = strchr(part, '.');
-        if (next)
-            *next++ = '\0';
-        if (json_object_is_type(o, json_type_array)) {
-            char *end;
-            unsigned long i = strtoul(part, &end, 10);
-            o = *end == '\0' ? json_object_array_get_idx(o, i) : NULL;
-        } else if (!json_object_object_get_ex(o, part, &o)) {
-            o = NULL;
-        }
-    }
-    return o;
-}
-
-static const char *jstr(size_t tx, const char *path)
-{
-    struct json_object *o = jpath(txs[tx].ev, path);
-    return o ? json_object_get_string(o) : "(absent)";
-}
-
-static int64_t jint(size_t tx, const char *path)
-{
-    struct json_object *o = jpath(txs[tx].ev, path);
-    assert_non_null(o);
-    return json_object_get_int64(o);
-}
-
-static bool has(size_t tx, const char *path)
-{
-    return jpath(txs[tx].ev, path) != NULL;
-}
 
 static struct flow flow;
 
