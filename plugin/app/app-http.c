@@ -61,6 +61,7 @@
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
 #include "../util/rd.h"
+#include "../util/base64.h"
 #include "../util/digest.h"
 
 #define HTTP_START_LINE_MAX 8192u    /* request or status line, line end included */
@@ -601,33 +602,17 @@ static void host_normalize(struct span a, struct buf *host, int32_t *port)
             host->p[i] = lc(host->p[i]);
 }
 
-static int b64val(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (is_digit(c))
-        return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
 /* Standard base64, padding optional; stops at '=' or after max bytes. */
 static size_t b64_decode(struct span in, uint8_t *out, size_t max)
 {
-    uint32_t acc = 0;
-    int bits = 0;
+    struct base64_dec d = {0, 0};
     size_t k = 0;
     for (size_t i = 0; i < in.len && in.p[i] != '=' && k < max; i++) {
-        int v = b64val(in.p[i]);
+        int v = base64_value(in.p[i]);
         if (v < 0)
             break;
-        acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[k++] = (uint8_t)(acc >> bits);
-        }
+        if (base64_push(&d, v, &out[k]))
+            k++;
     }
     return k;
 }

@@ -24,6 +24,7 @@
 
 #include "app-line.h"
 #include "messaging.h"
+#include "../util/base64.h"
 #include "../util/rd.h"
 
 #define SMTP_LINE_MAX 4096       /* RFC 5321 §4.5.3.1: 512 (commands), 1000 (text) */
@@ -82,33 +83,17 @@ static bool ci_prefix(const uint8_t *p, size_t n, const char *s)
 /* RFC 4648 base64, padding optional; returns decoded length or -1. */
 static long b64_decode(struct span in, uint8_t *out, size_t cap)
 {
-    uint32_t acc = 0;
-    int bits = 0;
+    struct base64_dec d = {0, 0};
     size_t o = 0;
-    for (size_t i = 0; i < in.len; i++) {
-        uint8_t c = in.p[i];
-        int v;
-        if (c >= 'A' && c <= 'Z')
-            v = c - 'A';
-        else if (c >= 'a' && c <= 'z')
-            v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9')
-            v = c - '0' + 52;
-        else if (c == '+')
-            v = 62;
-        else if (c == '/')
-            v = 63;
-        else if (c == '=')
-            break;
-        else
+    for (size_t i = 0; i < in.len && in.p[i] != '='; i++) {
+        int v = base64_value(in.p[i]);
+        uint8_t byte;
+        if (v < 0)
             return -1;
-        acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
+        if (base64_push(&d, v, &byte)) {
             if (o >= cap)
                 return -1;
-            out[o++] = (uint8_t)(acc >> bits);
+            out[o++] = byte;
         }
     }
     return (long)o;

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "app-tls.h"
 #include "messaging.h"
+#include "../util/base64.h"
 #include "../util/rd.h"
 
 #define XMPP_STANZA_MAX (64 * 1024)
@@ -370,26 +371,10 @@ static void jid_set(struct xmpp_jid *j, struct span v)
     decode_text(v, true, j->b, sizeof(j->b), &j->len);
 }
 
-static int b64_val(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 /* RFC 4648 base64, whitespace ignored; returns the decoded length or -1. */
 static long b64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
 {
-    uint32_t acc = 0;
-    int bits = 0;
+    struct base64_dec d = {0, 0};
     size_t n = 0;
     bool pad = false;
     for (size_t i = 0; i < len; i++) {
@@ -399,16 +384,14 @@ static long b64_decode(const uint8_t *in, size_t len, uint8_t *out, size_t cap)
             pad = true;
             continue;
         }
-        int v = b64_val(in[i]);
+        int v = base64_value(in[i]);
+        uint8_t byte;
         if (v < 0 || pad)
             return -1;
-        acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
+        if (base64_push(&d, v, &byte)) {
             if (n >= cap)
                 return -1;
-            out[n++] = (uint8_t)(acc >> bits);
+            out[n++] = byte;
         }
     }
     return (long)n;

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "../util/base64.h"
 #include "../util/mem.h"
 
 #define DS_MAX_LINE 65536       /* a longer line is an error, not an entry */
@@ -323,21 +324,6 @@ static int64_t strings_intern(struct dataset *s, const char *str, size_t n)
 
 /* ---- value parsers: text -> key bytes ---------------------------------------- */
 
-static int b64_val(uint8_t c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 /* Standard alphabet; '=' padding optional but, when present, only at the end
  * and completing a 4-character group. Returns the decoded length or -1. */
 static long b64_decode(const char *in, size_t n, uint8_t *out)
@@ -350,19 +336,14 @@ static long b64_decode(const char *in, size_t n, uint8_t *out)
     size_t len = n - pad;
     if (len % 4 == 1)
         return -1;
-    uint32_t acc = 0;
-    int bits = 0;
+    struct base64_dec d = {0, 0};
     long o = 0;
     for (size_t i = 0; i < len; i++) {
-        int v = b64_val((uint8_t)in[i]);
+        int v = base64_value((uint8_t)in[i]);
         if (v < 0)
             return -1;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out[o++] = (uint8_t)(acc >> bits);
-        }
+        if (base64_push(&d, v, &out[o]))
+            o++;
     }
     return o;
 }
