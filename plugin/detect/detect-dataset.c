@@ -42,6 +42,7 @@
 #include <sys/random.h>
 
 #include "../util/base64.h"
+#include "../util/hash.h"
 #include "../util/mem.h"
 
 #define DS_MAX_LINE 65536       /* a longer line is an error, not an entry */
@@ -93,16 +94,6 @@ struct dataset_registry {
 static const char *const type_names[] = {"string", "ipv4", "ipv6", "sha256", "md5"};
 
 /* ---- hashing and probing ----------------------------------------------------- */
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 static uint8_t lower(uint8_t c)
 {

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "../util/hash.h"
 #include "../util/mem.h"
 
 #define US_PER_SEC 1000000LL
@@ -101,16 +102,6 @@ struct threshold_ctx {
 };
 
 /* ---- the state table --------------------------------------------------------- */
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 static uint32_t key_hash(const struct threshold_ctx *t, const struct thr_key *k)
 {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../detect/detect-buffer.h"
+#include "../util/hash.h"
 #include "engine.h"
 
 WW_EXPORT const char *ww_version(void)
@@ -201,13 +202,6 @@ static void count_frame(ww_engine *eng, const struct ww_packet *frame)
  * flow meet in one worker; frames without addresses go to worker 0. A frame
  * of another worker is decoded (to find its addresses) into scratch counters
  * and dropped uncounted, so the workers' stats add up to a single run's. */
-static uint64_t mix64(uint64_t x)
-{
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
-
 static uint64_t addr_hash(const struct ww_addr *a)
 {
     uint64_t hi, lo;

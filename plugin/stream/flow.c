@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "../util/hash.h"
 #include "../util/mem.h"
 #include "community-id.h"
 
@@ -38,16 +39,6 @@ struct flow_table {
     flow_end_cb on_end;
     void *user;
 };
-
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 struct flow_key {
     uint8_t lo[16], hi[16];
