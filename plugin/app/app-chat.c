@@ -24,6 +24,7 @@
 
 #include "app-http.h"
 #include "messaging.h"
+#include "../util/ascii.h"
 
 #define CHAT_JSON_DEPTH 16
 #define CHAT_BODY_MAX (256 * 1024)
@@ -41,24 +42,13 @@ static bool bytes_eq(struct http_bytes b, const char *s)
     return b.len == n && memcmp(b.p, s, n) == 0;
 }
 
-static int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* RFC 3986 percent-decoding ('+' as space when form); returns the length. */
 static size_t pct_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap, bool form)
 {
     size_t o = 0;
     for (size_t i = 0; i < n && o < cap; i++) {
-        if (p[i] == '%' && n - i >= 3 && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-            out[o++] = (uint8_t)(hexval(p[i + 1]) << 4 | hexval(p[i + 2]));
+        if (p[i] == '%' && n - i >= 3 && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0) {
+            out[o++] = (uint8_t)(hex_value(p[i + 1]) << 4 | hex_value(p[i + 2]));
             i += 2;
         } else {
             out[o++] = (form && p[i] == '+') ? ' ' : p[i];

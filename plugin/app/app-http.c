@@ -60,6 +60,7 @@
 
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
+#include "../util/ascii.h"
 #include "../util/rd.h"
 #include "../util/base64.h"
 #include "../util/digest.h"
@@ -169,27 +170,9 @@ static void buf_free(struct buf *b)
     memset(b, 0, sizeof(*b));
 }
 
-static uint8_t lc(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 static bool is_ws(uint8_t c)
 {
     return c == ' ' || c == '\t';
-}
-
-static bool is_digit(uint8_t c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int hexval(uint8_t c)
-{
-    if (is_digit(c))
-        return c - '0';
-    c = lc(c);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
 /* RFC 9110 §5.6.2 tchar */
@@ -223,7 +206,7 @@ static bool ci_eq(struct span s, const char *lit)
     if (s.len != n)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (lc(s.p[i]) != lc((uint8_t)lit[i]))
+        if (lower(s.p[i]) != lower((uint8_t)lit[i]))
             return false;
     return true;
 }
@@ -462,8 +445,7 @@ static void tx_maybe_free(struct http_state *st, struct http_tx *tx)
 
 static bool is_unreserved(uint8_t c)
 {
-    return is_digit(c) || (lc(c) >= 'a' && lc(c) <= 'z') || c == '-' || c == '.' || c == '_' ||
-           c == '~';
+    return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 /* RFC 3986 §6.2.2: %XX of an unreserved character becomes the character,
@@ -473,8 +455,8 @@ static size_t pct_normalize(struct span in, uint8_t *o)
     size_t k = 0;
     for (size_t i = 0; i < in.len; i++) {
         int hi, lo;
-        if (in.p[i] == '%' && in.len - i >= 3 && (hi = hexval(in.p[i + 1])) >= 0 &&
-            (lo = hexval(in.p[i + 2])) >= 0) {
+        if (in.p[i] == '%' && in.len - i >= 3 && (hi = hex_value(in.p[i + 1])) >= 0 &&
+            (lo = hex_value(in.p[i + 2])) >= 0) {
             uint8_t v = (uint8_t)(hi << 4 | lo);
             if (is_unreserved(v)) {
                 o[k++] = v;
@@ -535,8 +517,8 @@ static size_t path_normalize(const uint8_t *p, size_t n, uint8_t *o)
 static bool uri_absolute(struct span uri, struct span *authority, struct span *rest)
 {
     size_t i = 0;
-    while (i < uri.len && (is_digit(uri.p[i]) || (lc(uri.p[i]) >= 'a' && lc(uri.p[i]) <= 'z') ||
-                           uri.p[i] == '+' || uri.p[i] == '-' || uri.p[i] == '.'))
+    while (i < uri.len &&
+           (is_alnum(uri.p[i]) || uri.p[i] == '+' || uri.p[i] == '-' || uri.p[i] == '.'))
         i++;
     if (i == 0 || uri.len - i < 3 || memcmp(uri.p + i, "://", 3) != 0)
         return false;
@@ -599,7 +581,7 @@ static void host_normalize(struct span a, struct buf *host, int32_t *port)
     host->len = 0;
     if (buf_add(host, a.p, hl, HTTP_START_LINE_MAX + HTTP_HEADER_LINE_MAX))
         for (size_t i = 0; i < host->len; i++)
-            host->p[i] = lc(host->p[i]);
+            host->p[i] = lower(host->p[i]);
 }
 
 /* Standard base64, padding optional; stops at '=' or after max bytes. */
@@ -1567,10 +1549,10 @@ static int st_chunk_size(struct http_call *c, struct rd *r)
         rd_skip(&l, 1);
     uint64_t size = 0;
     size_t digits = 0;
-    while (rd_left(&l) && hexval(*l.p) >= 0) {
+    while (rd_left(&l) && hex_value(*l.p) >= 0) {
         if (++digits > 15)
             return fail(c, "INVALID_CHUNK_SIZE");
-        size = size << 4 | (uint64_t)hexval(rd_u8(&l));
+        size = size << 4 | (uint64_t)hex_value(rd_u8(&l));
     }
     while (rd_left(&l) && is_ws(*l.p))
         rd_skip(&l, 1);

@@ -17,6 +17,7 @@
 #include "app.h"
 #include "app-tls.h"
 #include "messaging.h"
+#include "../util/ascii.h"
 #include "../util/rd.h"
 
 #define IRC_LINE_MAX 8192
@@ -50,16 +51,6 @@ struct irc_msg {
 };
 
 enum { IR_OK = 0, IR_STOP = -1 };
-
-static bool is_alpha(uint8_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(uint8_t c)
-{
-    return c >= '0' && c <= '9';
-}
 
 static bool cmd_is(struct span s, const char *lit)
 {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../util/ascii.h"
 #include "../util/rd.h"
 
 struct app_line {
@@ -35,11 +36,6 @@ void app_line_gap(struct app_line *l);
 
 /* ---- looking at a line (ASCII case folding only) ---- */
 
-static inline uint8_t line_lc(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 /* Whether the n bytes at p are s, ignoring case. */
 static inline bool line_ci_eq(const uint8_t *p, size_t n, const char *s)
 {
@@ -47,7 +43,7 @@ static inline bool line_ci_eq(const uint8_t *p, size_t n, const char *s)
     if (n != sl)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (line_lc(p[i]) != line_lc((uint8_t)s[i]))
+        if (lower(p[i]) != lower((uint8_t)s[i]))
             return false;
     return true;
 }

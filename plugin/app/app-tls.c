@@ -28,6 +28,7 @@
 
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
+#include "../util/ascii.h"
 #include "../util/rd.h"
 #include "../util/digest.h"
 
@@ -541,11 +542,6 @@ static const char *ja4_version(uint16_t v)
     case 0xfefc: return "d3";
     default: return "00";
     }
-}
-
-static bool is_alnum(uint8_t c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /* JA4.md "ALPN Extension Value": first and last character of the first ALPN,

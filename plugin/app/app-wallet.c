@@ -91,6 +91,7 @@
 
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
+#include "../util/ascii.h"
 #include "../util/rd.h"
 #include "../util/redact.h"
 #include "app-http.h"
@@ -141,11 +142,6 @@ static bool amt_put(struct amt *a, long pos, unsigned digit)
     return true;
 }
 
-static bool is_digit(uint8_t c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* "[-]int[.frac][e[+-]exp]" times 10^shift. */
 static bool amt_parse(const uint8_t *s, size_t n, int shift, struct amt *a)
 {
@@ -191,17 +187,6 @@ static bool amt_parse(const uint8_t *s, size_t n, int shift, struct amt *a)
     return true;
 }
 
-static int hex_val(uint8_t c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* An Ethereum quantity "0x..." (at most 256 bits) times 10^-decimals. */
 static bool amt_from_hex(const uint8_t *s, size_t n, unsigned decimals, struct amt *a)
 {
@@ -210,7 +195,7 @@ static bool amt_from_hex(const uint8_t *s, size_t n, unsigned decimals, struct a
     if (n < 3 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || n - 2 > 64)
         return false;
     for (size_t i = 2; i < n; i++) {
-        int h = hex_val(s[i]);
+        int h = hex_value(s[i]);
         if (h < 0)
             return false;
         unsigned carry = (unsigned)h;
@@ -1127,7 +1112,7 @@ static void eth_raw_tx(struct wallet_call *c, struct json_object *v)
     if (!raw)
         return;
     for (size_t i = 0; i < n; i++) {
-        int hi = hex_val(hex.p[2 + 2 * i]), lo = hex_val(hex.p[3 + 2 * i]);
+        int hi = hex_value(hex.p[2 + 2 * i]), lo = hex_value(hex.p[3 + 2 * i]);
         if (hi < 0 || lo < 0)
             goto out;
         raw[i] = (uint8_t)(hi << 4 | lo);

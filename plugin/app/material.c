@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/ascii.h"
 #include "../util/digest.h"
 #include "../util/rd.h"
 #include "../util/redact.h"
@@ -54,26 +55,6 @@ static inline int at(const struct text *t, size_t i)
     return i < t->n ? t->p[i] : -1;
 }
 
-static inline bool is_digit(int c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static inline bool is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static inline bool is_alnum(int c)
-{
-    return is_digit(c) || is_alpha(c);
-}
-
-static inline bool is_hex(int c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static inline bool is_blank(int c)
 {
     return c == ' ' || c == '\t';
@@ -82,11 +63,6 @@ static inline bool is_blank(int c)
 static inline bool is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-static inline int lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
 /* Case-insensitive match of lower-case lit at i. */

@@ -43,6 +43,7 @@
 #include <pcre2.h>
 
 #include "detect-dataset.h"
+#include "../util/ascii.h"
 
 /* Suricata's detect.inspection-recursion-limit default. */
 #define INSPECT_STEP_LIMIT 3000
@@ -163,15 +164,10 @@ static struct window content_window(const struct sigmatch *sm, size_t cursor, si
     return (struct window){(size_t)s, (size_t)e};
 }
 
-static uint8_t fold(uint8_t c)
-{
-    return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + ('a' - 'A')) : c;
-}
-
 static bool equal_nocase(const uint8_t *a, const uint8_t *b, size_t n)
 {
     for (size_t k = 0; k < n; k++)
-        if (fold(a[k]) != fold(b[k]))
+        if (lower(a[k]) != lower(b[k]))
             return false;
     return true;
 }
@@ -180,9 +176,9 @@ static void kmp_table(const uint8_t *pat, size_t m, uint32_t *next)
 {
     next[0] = 0;
     for (size_t q = 1, k = 0; q < m; q++) {
-        while (k > 0 && fold(pat[q]) != fold(pat[k]))
+        while (k > 0 && lower(pat[q]) != lower(pat[k]))
             k = next[k - 1];
-        if (fold(pat[q]) == fold(pat[k]))
+        if (lower(pat[q]) == lower(pat[k]))
             k++;
         next[q] = (uint32_t)k;
     }
@@ -203,9 +199,9 @@ static bool find_nocase(const uint8_t *hay, size_t n, const uint8_t *pat, size_t
     }
     kmp_table(pat, m, next);
     for (size_t k = 0, q = 0; k < n; k++) {
-        while (q > 0 && fold(hay[k]) != fold(pat[q]))
+        while (q > 0 && lower(hay[k]) != lower(pat[q]))
             q = next[q - 1];
-        if (fold(hay[k]) == fold(pat[q]))
+        if (lower(hay[k]) == lower(pat[q]))
             q++;
         if (q == m) {
             *pos = k + 1 - m;

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "../util/ascii.h"
 #include "../util/base64.h"
 #include "../util/hash.h"
 #include "../util/mem.h"
@@ -94,11 +95,6 @@ struct dataset_registry {
 static const char *const type_names[] = {"string", "ipv4", "ipv6", "sha256", "md5"};
 
 /* ---- hashing and probing ----------------------------------------------------- */
-
-static uint8_t lower(uint8_t c)
-{
-    return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
 
 /* fold hashes the bytes as if lower-cased, so a probe needs no copy. */
 static uint32_t ds_hash(uint64_t seed, const uint8_t *p, size_t n, bool fold)
@@ -339,23 +335,13 @@ static long b64_decode(const char *in, size_t n, uint8_t *out)
     return o;
 }
 
-static int hex_val(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Decodes exactly 2 * outlen hex digits; returns false on anything else. */
 static bool hex_decode(const uint8_t *in, size_t n, uint8_t *out, size_t outlen)
 {
     if (n != 2 * outlen)
         return false;
     for (size_t i = 0; i < outlen; i++) {
-        int hi = hex_val(in[2 * i]), lo = hex_val(in[2 * i + 1]);
+        int hi = hex_value(in[2 * i]), lo = hex_value(in[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         out[i] = (uint8_t)(hi << 4 | lo);

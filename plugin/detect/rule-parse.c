@@ -21,6 +21,7 @@
 
 #include "detect-buffer.h"
 #include "detect-content.h"
+#include "../util/ascii.h"
 
 #define RULE_TEXT_MAX (64 * 1024) /* a rule longer than this is refused, not truncated */
 #define RP_ERR_MAX 1024
@@ -229,14 +230,6 @@ static int check_app(struct rp *p, int id)
 
 /* ---- content and its modifiers --------------------------------------------- */
 
-static int hex_val(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* |0D 0A| starting at s[*i] == '|': appends the bytes, leaves *i on the closing pipe. */
 static int content_hex(struct rp *p, const char *s, size_t n, size_t *i, uint8_t *out,
                        uint32_t *olen)
@@ -252,7 +245,7 @@ static int content_hex(struct rp *p, const char *s, size_t n, size_t *i, uint8_t
         }
         if (s[j] == ' ')
             continue;
-        int v = hex_val((unsigned char)s[j]);
+        int v = hex_value((unsigned char)s[j]);
         if (v < 0)
             break;
         if (hi < 0) {

@@ -16,6 +16,7 @@
 #include "../app/material.h"
 #include "../output/eve.h"
 #include "policy.h"
+#include "../util/ascii.h"
 
 struct request {
     struct timeval at;
@@ -127,16 +128,6 @@ static bool family_matches(const char *family, const char *asset)
 }
 
 /* ---- request ids ------------------------------------------------------------------ */
-
-static int lower(int c)
-{
-    return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static bool is_alnum(int c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 static bool id_char(int c)
 {
