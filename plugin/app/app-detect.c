@@ -91,20 +91,33 @@ static int app_replay(struct app_ctx *ctx, struct flow *f, struct app_flow *af, 
     return rc;
 }
 
+/* No parser claimed len more bytes of dir; returns 1 (still undetected). */
+static int app_unclaimed(struct app_flow *af, enum flow_dir dir, size_t len)
+{
+    af->probed[dir] += (uint32_t)len;
+    af->given_up = af->probed[0] >= APP_PROBE_BYTES && af->probed[1] >= APP_PROBE_BYTES;
+    return 1;
+}
+
+/* p claimed the flow: its state, and the flow's app_proto. */
+static bool app_claim(struct app_flow *af, struct flow *f, const struct app_parser *p)
+{
+    if (!(af->state = p->state_new()))
+        return false;
+    af->parser = p;
+    f->app_proto = p->name;
+    return true;
+}
+
 /* A datagram is probed on its own: nothing to keep or replay. */
 static int app_detect_datagram(struct app_ctx *ctx, struct app_flow *af, struct flow *f,
                                enum flow_dir dir, const uint8_t *data, size_t len)
 {
     const struct app_parser *p = app_probe(f, dir, data, len);
-    if (!p) {
-        af->probed[dir] += (uint32_t)len;
-        af->given_up = af->probed[0] >= APP_PROBE_BYTES && af->probed[1] >= APP_PROBE_BYTES;
-        return 1;
-    }
-    if (!(af->state = p->state_new()))
+    if (!p)
+        return app_unclaimed(af, dir, len);
+    if (!app_claim(af, f, p))
         return -1;
-    af->parser = p;
-    f->app_proto = p->name;
     return p->parse(ctx, f, af->state, dir, data, len, false);
 }
 
@@ -126,14 +139,10 @@ static int app_detect(struct app_ctx *ctx, struct app_flow *af, struct flow *f,
     const struct app_parser *p = app_probe(f, dir, af->keep[dir], af->kept[dir]);
     if (!p) {
         af->kept[dir] = prior == af->probed[dir] ? af->kept[dir] : prior;
-        af->probed[dir] += (uint32_t)len;
-        af->given_up = af->probed[0] >= APP_PROBE_BYTES && af->probed[1] >= APP_PROBE_BYTES;
-        return 1;
+        return app_unclaimed(af, dir, len);
     }
-    if (!(af->state = p->state_new()))
+    if (!app_claim(af, f, p))
         return -1;
-    af->parser = p;
-    f->app_proto = p->name;
     enum flow_dir other = dir == DIR_TOSERVER ? DIR_TOCLIENT : DIR_TOSERVER;
     af->kept[dir] = prior; /* the current chunk goes whole, after the replay */
     int rc = af->first_dir == (int8_t)other ? app_replay(ctx, f, af, other) : 0;
