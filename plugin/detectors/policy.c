@@ -500,6 +500,16 @@ static bool parse_one_cidr(const char *s, struct conf_cidr *c)
     return strchr(s, ',') == NULL && conf_parse_cidrs(s, c, 1) == 1;
 }
 
+/* Room for the n entries of a JSON list or object (at least one); NULL,
+ * with pc->oom set, when memory ran out. */
+static void *alloc_entries(struct pctx *pc, size_t n, size_t size)
+{
+    void *a = calloc(n ? n : 1, size);
+    if (!a)
+        pc->oom = true;
+    return a;
+}
+
 /* "servers": ["10.0.0.5", "10.1.0.0/16"] */
 static void load_servers(struct pctx *pc, struct policy *p, struct json_object *v)
 {
@@ -507,17 +517,14 @@ static void load_servers(struct pctx *pc, struct policy *p, struct json_object *
         return;
     size_t n = json_object_array_length(v);
     p->has_servers = true;
-    p->servers = calloc(n ? n : 1, sizeof(*p->servers));
-    if (!p->servers) {
-        pc->oom = true;
+    if (!(p->servers = alloc_entries(pc, n, sizeof(*p->servers))))
         return;
-    }
     for (size_t i = 0; i < n && i < POLICY_LIST_MAX; i++) {
         struct json_object *e = json_object_array_get_idx(v, i);
         char path[POLICY_PATH_MAX];
         join_index(path, "servers", i);
         const char *s = json_object_get_string(e);
-        if (!json_object_is_type(e, json_type_string) || !parse_one_cidr(s, &p->servers[i]))
+        if (!json_object_is_type(e, json_type_string) || !parse_one_cidr(s, &p->servers[p->nservers]))
             problem(pc, path, "expected an address or CIDR such as \"10.0.0.5\" or \"10.1.0.0/16\"");
         else
             p->nservers++;
@@ -586,11 +593,8 @@ static void load_callers(struct pctx *pc, struct class_rule *r, struct json_obje
         return;
     size_t n = json_object_array_length(v);
     r->has_callers = true;
-    r->callers = calloc(n ? n : 1, sizeof(*r->callers));
-    if (!r->callers) {
-        pc->oom = true;
+    if (!(r->callers = alloc_entries(pc, n, sizeof(*r->callers))))
         return;
-    }
     for (size_t i = 0; i < n && i < POLICY_LIST_MAX; i++) {
         struct json_object *e = json_object_array_get_idx(v, i);
         char p[POLICY_PATH_MAX];
@@ -639,11 +643,8 @@ static void load_dests(struct pctx *pc, struct asset_rule *a, struct json_object
         return;
     size_t n = json_object_array_length(v);
     a->has_dests = true;
-    a->dests = calloc(n ? n : 1, sizeof(*a->dests));
-    if (!a->dests) {
-        pc->oom = true;
+    if (!(a->dests = alloc_entries(pc, n, sizeof(*a->dests))))
         return;
-    }
     for (size_t i = 0; i < n && i < POLICY_LIST_MAX; i++) {
         struct json_object *e = json_object_array_get_idx(v, i);
         char p[POLICY_PATH_MAX];
@@ -697,11 +698,8 @@ static void load_assets(struct pctx *pc, struct policy *p, struct json_object *v
     if (!want_type(pc, v, "assets", json_type_object, "an object of assets (\"BTC\": {...})"))
         return;
     size_t n = (size_t)json_object_object_length(v);
-    p->assets = calloc(n ? n : 1, sizeof(*p->assets));
-    if (!p->assets) {
-        pc->oom = true;
+    if (!(p->assets = alloc_entries(pc, n, sizeof(*p->assets))))
         return;
-    }
     json_object_object_foreach(v, name, o)
     {
         if (!*name || strlen(name) > 16) {
