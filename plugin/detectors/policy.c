@@ -524,7 +524,8 @@ static void load_servers(struct pctx *pc, struct policy *p, struct json_object *
         char path[POLICY_PATH_MAX];
         join_index(path, "servers", i);
         const char *s = json_object_get_string(e);
-        if (!json_object_is_type(e, json_type_string) || !parse_one_cidr(s, &p->servers[p->nservers]))
+        if (!json_object_is_type(e, json_type_string) ||
+            !parse_one_cidr(s, &p->servers[p->nservers]))
             problem(pc, path, "expected an address or CIDR such as \"10.0.0.5\" or \"10.1.0.0/16\"");
         else
             p->nservers++;
