@@ -19,6 +19,7 @@ struct rule_group {
     struct mpm_builder build;  /* while loading */
     uint32_t *always;
     uint32_t nalways, cap;
+    uint32_t lookback; /* stream group: bytes before new data a rule may look at */
 };
 
 enum packet_group { PG_TCP, PG_UDP, PG_OTHER, PG_COUNT };
@@ -29,7 +30,9 @@ struct detect_engine {
     struct rule_group packet[PG_COUNT]; /* per-packet rules by L4 protocol */
     struct rule_group stream;           /* TCP payload rules on the reassembled stream */
     struct rule_group tx[DETECT_BUF_MAX]; /* transaction rules, by fast-pattern buffer */
-    struct rule_group tx_nofast;        /* transaction rules without a fast pattern */
+    /* Transaction rules without a fast pattern, by the first app-layer buffer
+     * they need: a transaction without that buffer cannot match them. */
+    struct rule_group tx_nofast[DETECT_BUF_MAX];
     struct mpm_scratch *scratch;
     uint32_t *seen;                     /* per rule index in rules[]: generation last evaluated */
     uint32_t generation;

@@ -11,15 +11,16 @@
 
 static bool is_address_buffer(int id)
 {
-    return id == detect_buffer_id("ip.src") || id == detect_buffer_id("ip.dst");
+    return id == DETECT_BUF_IP_SRC || id == DETECT_BUF_IP_DST;
 }
 
-static bool has_app_buffers(const struct rule *r)
+/* Returns the first app-layer buffer r inspects, or -1 when it has none. */
+static int first_app_buffer(const struct rule *r)
 {
     for (uint32_t i = 0; i < r->nbuffers; i++)
         if (r->buffers[i].id != DETECT_BUF_PKT_DATA && !is_address_buffer(r->buffers[i].id))
-            return true;
-    return false;
+            return r->buffers[i].id;
+    return -1;
 }
 
 static bool has_payload(const struct rule *r)
@@ -67,13 +68,32 @@ static bool add_packet_or_stream(struct detect_engine *de, const struct rule *r,
     }
 }
 
+/* The longest content of r's pkt_data, less one: how far before a stream
+ * chunk's new bytes its match may start (see inspect_stream). */
+static uint32_t stream_lookback(const struct rule *r)
+{
+    uint32_t max = 0;
+    for (uint32_t i = 0; i < r->nbuffers; i++) {
+        const struct rule_buffer *b = &r->buffers[i];
+        for (uint32_t k = 0; b->id == DETECT_BUF_PKT_DATA && k < b->nsm; k++)
+            if (b->sm[k].type == SM_CONTENT && b->sm[k].u.content.len > max + 1)
+                max = b->sm[k].u.content.len - 1;
+    }
+    return max;
+}
+
 static bool add_rule(struct detect_engine *de, const struct rule *r, uint32_t idx)
 {
-    if (!has_app_buffers(r))
+    int app = first_app_buffer(r);
+    if (app < 0) {
+        uint32_t back = stream_lookback(r);
+        if (back > de->stream.lookback)
+            de->stream.lookback = back;
         return add_packet_or_stream(de, r, idx);
+    }
     if (r->fast && r->fast_buffer > 0 && r->fast_buffer < DETECT_BUF_MAX)
         return group_add(&de->tx[r->fast_buffer], r, idx, r->fast_buffer);
-    return group_add(&de->tx_nofast, r, idx, -1);
+    return app < DETECT_BUF_MAX && group_add(&de->tx_nofast[app], r, idx, -1);
 }
 
 static int group_finish(struct detect_engine *de, struct rule_group *g, detect_report_fn report,
@@ -95,12 +115,12 @@ static struct rule_group *group_at(struct detect_engine *de, size_t i)
         return &de->packet[i];
     if (i == PG_COUNT)
         return &de->stream;
-    if (i == PG_COUNT + 1)
-        return &de->tx_nofast;
-    return &de->tx[i - PG_COUNT - 2];
+    if (i < PG_COUNT + 1 + DETECT_BUF_MAX)
+        return &de->tx_nofast[i - PG_COUNT - 1];
+    return &de->tx[i - PG_COUNT - 1 - DETECT_BUF_MAX];
 }
 
-#define GROUP_COUNT (PG_COUNT + 2 + DETECT_BUF_MAX)
+#define GROUP_COUNT (PG_COUNT + 1 + 2 * DETECT_BUF_MAX)
 
 int detect_groups_build(struct detect_engine *de, detect_report_fn report, void *user)
 {

@@ -181,9 +181,9 @@ static bool buffer_data(const struct inspection *in, int id, const uint8_t **dat
         *len = in->len;
         return in->data != NULL || in->pkt != NULL;
     }
-    const struct ww_addr *a = id == detect_buffer_id("ip.src")   ? &in->src
-                              : id == detect_buffer_id("ip.dst") ? &in->dst
-                                                                 : NULL;
+    const struct ww_addr *a = id == DETECT_BUF_IP_SRC   ? &in->src
+                              : id == DETECT_BUF_IP_DST ? &in->dst
+                                                        : NULL;
     if (a) {
         *data = a->a;
         *len = a->family == 4 ? 4 : 16;
@@ -447,8 +447,11 @@ void detect_stream(const struct detect_run *run, struct flow *f, enum flow_dir d
     in.data = w->buf;
     in.len = w->len;
     in.new_from = keep;
-    /* The prefilter sees the new bytes plus the overlap a split pattern needs. */
-    add_group(&in, &run->de->stream, w->buf, w->len);
+    /* The prefilter sees the new bytes plus the overlap a split pattern needs:
+     * no rule's match may start further back (inspect_stream). */
+    size_t lookback = run->de->stream.lookback;
+    size_t from = keep > lookback ? keep - lookback : 0;
+    add_group(&in, &run->de->stream, w->buf + from, w->len - from);
     evaluate(&in);
     window_trim(w);
 }
@@ -462,9 +465,10 @@ void detect_tx(const struct detect_run *run, struct flow *f, const struct app_tx
     in.tx = tx;
     for (size_t i = 0; i < tx->nbufs; i++) {
         int id = tx->bufs[i].id;
-        if (id > 0 && id < DETECT_BUF_MAX)
+        if (id > 0 && id < DETECT_BUF_MAX) {
             add_group(&in, &run->de->tx[id], tx->bufs[i].data, tx->bufs[i].len);
+            add_group(&in, &run->de->tx_nofast[id], NULL, 0);
+        }
     }
-    add_group(&in, &run->de->tx_nofast, NULL, 0);
     evaluate(&in);
 }
