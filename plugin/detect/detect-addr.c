@@ -6,8 +6,10 @@
  * items matches (or it has none) and none of its negated items does, which
  * gives Suricata's meaning to `[10.0.0.0/8,!10.1.0.0/16]` and `!$HOME_NET`.
  * Variables expand recursively; expansion depth is capped and cycles are
- * reported rather than followed. */
+ * reported rather than followed. Once parsed, a tree is compiled to the
+ * ranges it matches (detect-ranges.h), and packets are matched on those. */
 #include "detect-addr.h"
+#include "detect-ranges.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,12 +32,15 @@ struct gnode {
     uint32_t nkids;
 };
 
+/* The tree as written, and what it matches compiled to range sets. */
 struct addr_group {
     struct gnode root;
+    struct range_set v4, v6;
 };
 
 struct port_group {
     struct gnode root;
+    struct range_set ports;
 };
 
 struct gparse {
@@ -478,6 +483,72 @@ static int group_parse(struct gnode *root, const char *text, const struct detect
     return parse_item(&gp, s, len, root);
 }
 
+/* ---- compiling a tree to the values it matches ------------------------------------ */
+
+static int compile_node(const struct gnode *n, uint8_t family, size_t klen, struct range_set *out);
+
+static int replace(struct range_set *acc, int (*op)(struct range_set *, const struct range_set *,
+                                                    const struct range_set *),
+                   const struct range_set *with)
+{
+    struct range_set next;
+    int rc = op(&next, acc, with);
+    range_set_free(acc);
+    *acc = next;
+    return rc;
+}
+
+/* A list: in one of its positive items (or it has none), and in what each
+ * negated item matches (that is, outside the item it negates). */
+static int compile_list(const struct gnode *n, uint8_t family, size_t klen, range_value max,
+                        struct range_set *out)
+{
+    struct range_set pos = {0}, need;
+    bool has_pos = false;
+    int rc = range_set_single(&need, 0, max);
+    for (uint32_t i = 0; rc == 0 && i < n->nkids; i++) {
+        struct range_set kid;
+        rc = compile_node(&n->kids[i], family, klen, &kid);
+        if (rc == 0 && n->kids[i].neg) {
+            rc = replace(&need, range_set_intersect, &kid);
+        } else if (rc == 0) {
+            rc = replace(&pos, range_set_union, &kid);
+            has_pos = true;
+        }
+        range_set_free(&kid);
+    }
+    if (rc == 0 && has_pos) {
+        rc = range_set_intersect(out, &pos, &need);
+    } else if (rc == 0) {
+        *out = need;
+        need = (struct range_set){0};
+    }
+    range_set_free(&pos);
+    range_set_free(&need);
+    return rc;
+}
+
+/* The values of one family (4, 6; 0 for ports) for which gnode_match(n) holds. */
+static int compile_node(const struct gnode *n, uint8_t family, size_t klen, struct range_set *out)
+{
+    range_value max = klen == 16 ? ~(range_value)0 : ((range_value)1 << (8 * klen)) - 1;
+    struct range_set core = {0};
+    int rc = 0;
+    if (n->kind == GN_ANY)
+        rc = range_set_single(&core, 0, max);
+    else if (n->kind == GN_RANGE && n->family == family)
+        rc = range_set_single(&core, range_value_of(n->lo, klen), range_value_of(n->hi, klen));
+    else if (n->kind == GN_LIST)
+        rc = compile_list(n, family, klen, max, &core);
+    if (rc == 0 && n->neg) {
+        rc = range_set_complement(out, &core, max);
+        range_set_free(&core);
+    } else {
+        *out = core;
+    }
+    return rc;
+}
+
 struct addr_group *addr_group_parse(const char *text, const struct detect_vars *vars, char *err,
                                     size_t errlen)
 {
@@ -488,6 +559,11 @@ struct addr_group *addr_group_parse(const char *text, const struct detect_vars *
     }
     if (group_parse(&g->root, text, vars, false, err, errlen) < 0) {
         free(g);
+        return NULL;
+    }
+    if (compile_node(&g->root, 4, 4, &g->v4) < 0 || compile_node(&g->root, 6, 16, &g->v6) < 0) {
+        addr_group_free(g);
+        snprintf(err, errlen, "out of memory");
         return NULL;
     }
     return g;
@@ -505,59 +581,26 @@ struct port_group *port_group_parse(const char *text, const struct detect_vars *
         free(g);
         return NULL;
     }
+    if (compile_node(&g->root, 0, 2, &g->ports) < 0) {
+        port_group_free(g);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
     return g;
 }
 
 /* ---- matching ----------------------------------------------------------------- */
 
-static bool gnode_match(const struct gnode *n, uint8_t family, const uint8_t *key, size_t klen);
-
-static bool list_match(const struct gnode *n, uint8_t family, const uint8_t *key, size_t klen)
-{
-    bool has_pos = false, pos_hit = false;
-    for (uint32_t i = 0; i < n->nkids; i++) {
-        const struct gnode *k = &n->kids[i];
-        if (k->neg) {
-            if (!gnode_match(k, family, key, klen))
-                return false;
-        } else {
-            has_pos = true;
-            if (!pos_hit)
-                pos_hit = gnode_match(k, family, key, klen);
-        }
-    }
-    return !has_pos || pos_hit;
-}
-
-static bool gnode_match(const struct gnode *n, uint8_t family, const uint8_t *key, size_t klen)
-{
-    bool m;
-    switch (n->kind) {
-    case GN_ANY:
-        m = true;
-        break;
-    case GN_RANGE:
-        m = n->family == family && memcmp(n->lo, key, klen) <= 0 && memcmp(n->hi, key, klen) >= 0;
-        break;
-    default:
-        m = list_match(n, family, key, klen);
-        break;
-    }
-    return n->neg ? !m : m;
-}
-
 bool addr_group_match(const struct addr_group *g, const struct ww_addr *a)
 {
-    if (a->family != 4 && a->family != 6)
-        return false;
-    return gnode_match(&g->root, a->family, a->a, a->family == 4 ? 4 : 16);
+    if (a->family == 4)
+        return range_set_has(&g->v4, range_value_of(a->a, 4));
+    return a->family == 6 && range_set_has(&g->v6, range_value_of(a->a, 16));
 }
 
 bool port_group_match(const struct port_group *g, uint16_t port)
 {
-    uint8_t key[2];
-    put_be16(key, port);
-    return gnode_match(&g->root, 0, key, sizeof(key));
+    return range_set_has(&g->ports, port);
 }
 
 bool addr_group_is_any(const struct addr_group *g)
@@ -575,6 +618,8 @@ void addr_group_free(struct addr_group *g)
     if (g == NULL)
         return;
     gnode_clear(&g->root);
+    range_set_free(&g->v4);
+    range_set_free(&g->v6);
     free(g);
 }
 
@@ -583,5 +628,6 @@ void port_group_free(struct port_group *g)
     if (g == NULL)
         return;
     gnode_clear(&g->root);
+    range_set_free(&g->ports);
     free(g);
 }
