@@ -82,8 +82,18 @@ static uint32_t stream_lookback(const struct rule *r)
     return max;
 }
 
-static bool add_rule(struct detect_engine *de, const struct rule *r, uint32_t idx)
+static uint8_t buffer_dirs(const struct rule *r)
 {
+    unsigned dirs = 0;
+    for (uint32_t i = 0; i < r->nbuffers; i++)
+        if (r->buffers[i].id >= DETECT_BUF_FIRST_APP)
+            dirs |= detect_buffer_dirs(r->buffers[i].id);
+    return (uint8_t)dirs;
+}
+
+static bool add_rule(struct detect_engine *de, struct rule *r, uint32_t idx)
+{
+    r->buffer_dirs = buffer_dirs(r);
     int app = first_app_buffer(r);
     if (app < 0) {
         uint32_t back = stream_lookback(r);

@@ -111,6 +111,22 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Candidates in rule order; usually a handful, for which insertion sort
+ * beats qsort's set-up. */
+static void sort_candidates(uint32_t *v, uint32_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof(*v), cmp_u32);
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        uint32_t x = v[i], k = i;
+        for (; k > 0 && v[k - 1] > x; k--)
+            v[k] = v[k - 1];
+        v[k] = x;
+    }
+}
+
 /* ---- evaluating one rule ------------------------------------------------------------ */
 
 static bool proto_ok(const struct inspection *in, const struct rule *r)
@@ -290,13 +306,9 @@ static void report(struct inspection *in, const struct rule *r)
  * that order) although the server's reply completed the transaction. */
 static void orient_for_rule(struct inspection *in, const struct rule *r)
 {
-    unsigned dirs = 0;
-    for (uint32_t i = 0; i < r->nbuffers; i++)
-        if (r->buffers[i].id >= DETECT_BUF_FIRST_APP)
-            dirs |= detect_buffer_dirs(r->buffers[i].id);
-    enum flow_dir want = dirs == BUF_TOSERVER   ? DIR_TOSERVER
-                         : dirs == BUF_TOCLIENT ? DIR_TOCLIENT
-                                                : in->tx->dir;
+    enum flow_dir want = r->buffer_dirs == BUF_TOSERVER   ? DIR_TOSERVER
+                         : r->buffer_dirs == BUF_TOCLIENT ? DIR_TOCLIENT
+                                                          : in->tx->dir;
     if (want == in->dir)
         return;
     struct ww_addr a = in->src;
@@ -328,7 +340,7 @@ static bool tx_seen(struct inspection *in, uint32_t idx)
 static void evaluate(struct inspection *in)
 {
     struct detect_engine *de = in->run->de;
-    qsort(in->cand, in->ncand, sizeof(in->cand[0]), cmp_u32);
+    sort_candidates(in->cand, in->ncand);
     const struct rule *matched[MAX_CANDIDATES];
     uint32_t nmatched = 0;
     bool pass = false;

@@ -168,6 +168,8 @@ struct rule {
     struct addr_group *src, *dst;
     struct port_group *sport, *dport;
     bool bidirectional;         /* <> */
+    uint8_t buffer_dirs;        /* BUF_TOSERVER | BUF_TOCLIENT: the sides its app-layer
+                                 * buffers come from (set when the groups are built) */
 
     uint32_t gid, sid, rev;
     char *msg;
