@@ -51,13 +51,6 @@ static struct json_object *alert_object(const struct rule *r)
     return a;
 }
 
-static void put_address(struct json_object *o, const char *key, const struct ww_addr *a)
-{
-    char buf[64];
-    ww_addr_format(a, buf, sizeof(buf));
-    json_object_object_add(o, key, json_object_new_string(buf));
-}
-
 static struct json_object *flow_summary(const struct flow *f)
 {
     struct json_object *o = json_object_new_object();
@@ -66,8 +59,8 @@ static struct json_object *flow_summary(const struct flow *f)
     json_object_object_add(o, "bytes_toserver", json_object_new_uint64(f->bytes[DIR_TOSERVER]));
     json_object_object_add(o, "bytes_toclient", json_object_new_uint64(f->bytes[DIR_TOCLIENT]));
     json_object_object_add(o, "start", eve_time(&f->start));
-    put_address(o, "src_ip", &f->cli);
-    put_address(o, "dest_ip", &f->srv);
+    json_object_object_add(o, "src_ip", eve_address(&f->cli));
+    json_object_object_add(o, "dest_ip", eve_address(&f->srv));
     if (f->proto == 6 || f->proto == 17) {
         json_object_object_add(o, "src_port", json_object_new_int(f->cli_port));
         json_object_object_add(o, "dest_port", json_object_new_int(f->srv_port));

@@ -1,7 +1,5 @@
 /* eve-flow.c — the `flow` event, logged once when a flow ends
  * (Suricata src/output-json-flow.c; schema #/properties/flow and tcp). */
-#include <stdio.h>
-
 #include "eve.h"
 
 #define PROTO_TCP 6
@@ -62,9 +60,9 @@ static struct json_object *flow_object(const struct flow *f)
 
 static struct json_object *hex_flags(uint8_t flags)
 {
-    char buf[3];
-    snprintf(buf, sizeof(buf), "%02x", (unsigned)flags);
-    return json_object_new_string(buf);
+    static const char hex[] = "0123456789abcdef";
+    char text[2] = {hex[flags >> 4], hex[flags & 0x0f]};
+    return json_object_new_string_len(text, 2);
 }
 
 /* Suricata's EveTcpFlags order; only the flags that were seen. */

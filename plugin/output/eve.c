@@ -9,9 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../stream/community-id.h"
+#include "eve-text.h"
+#include "json-write.h"
 
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
@@ -23,25 +24,22 @@
 
 void eve_format_time(const struct timeval *tv, char *buf, size_t len)
 {
-    struct tm tm;
-    time_t t = tv->tv_sec;
-    long usec = (long)tv->tv_usec;
+    char text[EVE_TIME_BUF];
+    size_t n = eve_time_text(tv, text);
 
-    if (usec < 0 || usec > 999999)
-        usec = 0;
-    if (gmtime_r(&t, &tm) == NULL) {
-        t = 0;
-        gmtime_r(&t, &tm);
-    }
-    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ld+0000", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+    if (len == 0)
+        return;
+    if (n >= len)
+        n = len - 1; /* cut as snprintf would */
+    memcpy(buf, text, n);
+    buf[n] = '\0';
 }
 
 struct json_object *eve_time(const struct timeval *tv)
 {
-    char buf[64];
-    eve_format_time(tv, buf, sizeof(buf));
-    return json_object_new_string(buf);
+    char text[EVE_TIME_BUF];
+    size_t n = eve_time_text(tv, text);
+    return json_object_new_string_len(text, (int)n);
 }
 
 /* Length of the well-formed UTF-8 sequence at s (Unicode §3.9, Table 3-7:
@@ -80,6 +78,14 @@ static size_t utf8_seq_len(const uint8_t *s, size_t left)
     return n;
 }
 
+/* True when the 8 bytes of w are all ASCII and none is NUL: each is then
+ * a whole well-formed sequence, so a string can be checked a word at a time. */
+static bool word_is_plain_ascii(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    return ((w | ((w - ones) & ~w)) & highs) == 0;
+}
+
 struct json_object *eve_string(const uint8_t *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -90,6 +96,11 @@ struct json_object *eve_string(const uint8_t *s, size_t len)
     if (len > EVE_STRING_MAX)
         len = EVE_STRING_MAX;
     while (i < len) {
+        uint64_t w;
+        if (len - i >= sizeof(w) && (memcpy(&w, s + i, sizeof(w)), word_is_plain_ascii(w))) {
+            i += sizeof(w);
+            continue;
+        }
         size_t n = utf8_seq_len(s + i, len - i);
         if (n == 0)
             break;
@@ -130,11 +141,16 @@ static void put(struct json_object *o, const char *key, struct json_object *v)
                               JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
+struct json_object *eve_address(const struct ww_addr *a)
+{
+    char text[EVE_ADDR_BUF];
+    size_t n = eve_addr_text(a, text);
+    return json_object_new_string_len(text, (int)n);
+}
+
 static void put_addr(struct json_object *o, const char *key, const struct ww_addr *a)
 {
-    char buf[64];
-    ww_addr_format(a, buf, sizeof(buf));
-    put(o, key, json_object_new_string(buf));
+    put(o, key, eve_address(a));
 }
 
 static void put_proto(struct json_object *o, uint8_t proto)
@@ -340,13 +356,15 @@ void eve_emit(struct eve *eve, struct json_object *o)
 {
     if (o == NULL)
         return;
-    size_t len = 0;
-    const char *line = json_object_to_json_string_length(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    if (line != NULL) {
+    struct text_buf line;
+    text_buf_init(&line, eve->line, sizeof(eve->line));
+    json_write(&line, o);
+    text_buf_put(&line, "", 1); /* NUL: the line is also a C string */
+    if (!line.failed) {
         if (eve->cb != NULL)
-            eve->cb(line, len, eve->user);
+            eve->cb(line.data, line.len - 1, eve->user);
         eve->lines++;
     }
+    text_buf_release(&line);
     json_object_put(o);
 }

@@ -14,16 +14,24 @@
 #include "../include/walletwatch.h"
 #include "../stream/flow.h"
 
+/* Lines up to this size are built inside struct eve; a longer one gets a
+ * heap buffer that is freed once the line has been handed over. */
+#define EVE_LINE_STORAGE (16 * 1024)
+
 struct eve {
     ww_event_cb cb;
     void *user;
-    uint64_t lines;     /* events emitted */
+    uint64_t lines; /* events emitted */
+    char line[EVE_LINE_STORAGE]; /* eve_emit builds each line here */
 };
 
 /* "2024-05-31T10:15:22.123456+0000" (UTC, 6 fraction digits). */
 void eve_format_time(const struct timeval *tv, char *buf, size_t len);
 /* Returns a JSON string of tv in eve_format_time's format. */
 struct json_object *eve_time(const struct timeval *tv);
+
+/* A JSON string of address a, as ww_addr_format writes it. */
+struct json_object *eve_address(const struct ww_addr *a);
 
 /* A JSON string of untrusted bytes: valid UTF-8 passes, every byte of an
  * invalid sequence becomes the text "\xNN" (as Suricata writes it). */

@@ -47,6 +47,7 @@
 
 #include "app/app.h"
 #include "detect/detect-buffer.h"
+#include "output/json-write.h"
 
 #ifndef FUZZ_PARSER
 #define FUZZ_PARSER http_parser
@@ -84,9 +85,17 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     struct json_object *o = json_object_new_object();
     json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
     tx->to_json(tx->tx, o);
-    const char *s = json_object_to_json_string_ext(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    size_t len = 0;
+    const char *s = json_object_to_json_string_length(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     ctx->sink ^= (uint8_t)strlen(s);
+    /* eve_emit's writer must give json-c's text byte for byte */
+    char storage[256];
+    struct text_buf line;
+    text_buf_init(&line, storage, sizeof(storage));
+    if (!json_write(&line, o) || line.len != len || memcmp(line.data, s, len) != 0)
+        abort();
+    text_buf_release(&line);
     if (debug)
         fprintf(stderr, "%s %s\n", tx->event_type ? tx->event_type : "-", s);
     json_object_put(o);

@@ -48,7 +48,7 @@ static void on_event(const char *line, size_t len, void *user)
 
 static struct eve test_eve(void)
 {
-    struct eve e = {on_event, &sink, 0};
+    struct eve e = {.cb = on_event, .user = &sink};
     memset(&sink, 0, sizeof(sink));
     return e;
 }
@@ -186,6 +186,38 @@ static void test_string_nul(void **state)
     CHECK("a\0b", "a\\x00b");
     CHECK("\0", "\\x00");
     CHECK("\xc3\xa9\0", "\xc3\xa9\\x00");
+}
+
+/* Plain ASCII is checked eight bytes at a time: a bad byte (or a valid
+ * multi-byte sequence) at any offset of a long string is still seen. */
+static void test_string_long_ascii(void **state)
+{
+    (void)state;
+    static const char bad[] = {'\0', '\x80', '\xff', '\xc3', '\x7f'};
+    char in[41], want[48];
+    for (size_t pos = 0; pos < sizeof(in); pos++) {
+        for (size_t k = 0; k < sizeof(bad); k++) {
+            memset(in, 'a', sizeof(in));
+            in[pos] = bad[k];
+            memset(want, 'a', sizeof(in));
+            if (bad[k] == '\x7f') { /* valid: DEL stays as it is */
+                want[pos] = '\x7f';
+                want[sizeof(in)] = '\0';
+            } else {
+                snprintf(want + pos, sizeof(want) - pos, "\\x%02x", (unsigned char)bad[k]);
+                memset(want + pos + 4, 'a', sizeof(in) - pos - 1);
+                want[sizeof(in) + 3] = '\0';
+            }
+            check_string(in, sizeof(in), want);
+        }
+        memset(in, 'a', sizeof(in));
+        if (pos + 2 <= sizeof(in)) {
+            memcpy(in + pos, "\xc3\xa9", 2);
+            memcpy(want, in, sizeof(in));
+            want[sizeof(in)] = '\0';
+            check_string(in, sizeof(in), want);
+        }
+    }
 }
 
 /* Serialised, the sanitized string is plain JSON: backslashes doubled,
@@ -714,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_string_overlong),
         cmocka_unit_test(test_string_surrogates_and_range),
         cmocka_unit_test(test_string_nul),
+        cmocka_unit_test(test_string_long_ascii),
         cmocka_unit_test(test_string_serialised),
         cmocka_unit_test(test_packet_header_ipv4_flow),
         cmocka_unit_test(test_packet_header_ipv4_flowless),
