@@ -12,25 +12,21 @@
  * logged when the handshake is over for us: ServerHelloDone or the server's
  * ChangeCipherSpec (TLS <= 1.2), ServerHello (TLS 1.3: the rest is
  * encrypted), the first application data, or an alert. After that the flow
- * is encrypted and its bytes are ignored. */
+ * is encrypted and its bytes are ignored. The certificate's fields come
+ * from x509-cert.c. */
 #include "app-tls.h"
 #include "app.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
 #include "../util/ascii.h"
 #include "../util/rd.h"
 #include "../util/digest.h"
+#include "x509-cert.h"
 
 #define TLS_REC_HDR 5
 #define TLS_REC_MAX (16384 + 2048) /* TLSCiphertext limit, RFC 5246 §6.2.3 */
@@ -40,7 +36,6 @@
 #define TLS_ALPN_MAX 16
 #define TLS_ALPN_BYTES 512
 #define TLS_SNI_MAX 255            /* a DNS name; longer ones are cut */
-#define TLS_NAME_MAX 2048          /* subject / issuer text */
 
 enum {
     REC_CCS = 20,
@@ -108,10 +103,7 @@ struct tls_server_hello {
 
 struct tls_cert {
     bool seen;
-    char subject[TLS_NAME_MAX], issuer[TLS_NAME_MAX];
-    char serial[3 * 64];        /* "0C:00:99" */
-    char fingerprint[3 * 20];   /* sha1 "aa:bb:..." */
-    char notbefore[20], notafter[20];
+    struct x509_cert_text text;
 };
 
 struct tls_dir {
@@ -393,71 +385,6 @@ static bool is_hello_retry(const uint8_t *p, size_t len)
 
 /* ---- certificates -------------------------------------------------------------- */
 
-static void x509_name_text(const X509_NAME *name, char *out, size_t outlen)
-{
-    out[0] = '\0';
-    BIO *b = BIO_new(BIO_s_mem());
-    if (!b)
-        return;
-    /* "C=US, O=Example, CN=host": RDNs in certificate order, as Suricata writes them */
-    if (X509_NAME_print_ex(b, name, 0, XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
-                                           ASN1_STRFLGS_UTF8_CONVERT) >= 0) {
-        char *data = NULL;
-        long n = BIO_get_mem_data(b, &data);
-        if (n > 0 && data) {
-            size_t len = (size_t)n < outlen - 1 ? (size_t)n : outlen - 1;
-            memcpy(out, data, len);
-            out[len] = '\0';
-        }
-    }
-    BIO_free(b);
-}
-
-static void x509_time_text(const ASN1_TIME *t, char *out, size_t outlen)
-{
-    struct tm tm;
-    out[0] = '\0';
-    if (t && ASN1_TIME_to_tm(t, &tm) == 1)
-        strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm);
-}
-
-static void hex_colon(const uint8_t *p, size_t n, bool upper, char *out, size_t outlen)
-{
-    const char *hex = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    size_t o = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i < n && o + 3 < outlen; i++) {
-        if (i)
-            out[o++] = ':';
-        out[o++] = hex[p[i] >> 4];
-        out[o++] = hex[p[i] & 0xf];
-        out[o] = '\0';
-    }
-}
-
-/* The serial as the bytes of its DER INTEGER (a leading 00 stays), like Suricata. */
-static void x509_serial_text(X509 *x, char *out, size_t outlen)
-{
-    unsigned char *der = NULL;
-    out[0] = '\0';
-    int n = i2d_ASN1_INTEGER(X509_get_serialNumber(x), &der);
-    if (n <= 0)
-        return;
-    struct rd r = rd_init(der, (size_t)n);
-    rd_skip(&r, 1); /* tag */
-    size_t len = rd_u8(&r);
-    if (len & 0x80) {
-        size_t nb = len & 0x7f;
-        len = 0;
-        for (size_t i = 0; i < nb && i < 4; i++)
-            len = len << 8 | rd_u8(&r);
-    }
-    struct span v = rd_bytes(&r, len);
-    if (!r.err)
-        hex_colon(v.p, v.len, true, out, outlen);
-    OPENSSL_free(der);
-}
-
 /* Returns false when the message is malformed; a bad DER certificate is not. */
 static bool parse_certificate(struct app_ctx *ctx, struct flow *f, struct tls_cert *c,
                               const uint8_t *p, size_t len)
@@ -472,22 +399,10 @@ static bool parse_certificate(struct app_ctx *ctx, struct flow *f, struct tls_ce
     struct span der = rd_bytes(&l, rd_be24(&l));
     if (l.err)
         return false;
-    const unsigned char *q = der.p;
-    X509 *x = d2i_X509(NULL, &q, (long)der.len);
-    if (!x) {
+    if (!x509_cert_text(der.p, der.len, &c->text)) {
         app_anomaly(ctx, f, "CERTIFICATE_INVALID_DER");
         return true;
     }
-    x509_name_text(X509_get_subject_name(x), c->subject, sizeof(c->subject));
-    x509_name_text(X509_get_issuer_name(x), c->issuer, sizeof(c->issuer));
-    x509_serial_text(x, c->serial, sizeof(c->serial));
-    x509_time_text(X509_get0_notBefore(x), c->notbefore, sizeof(c->notbefore));
-    x509_time_text(X509_get0_notAfter(x), c->notafter, sizeof(c->notafter));
-    unsigned char sha1[20];
-    unsigned int dlen = 0;
-    if (EVP_Digest(der.p, der.len, sha1, &dlen, digest_sha1(), NULL) && dlen == 20)
-        hex_colon(sha1, 20, false, c->fingerprint, sizeof(c->fingerprint));
-    X509_free(x);
     c->seen = true;
     return true;
 }
@@ -687,19 +602,19 @@ static void tls_to_json(const void *tx, struct json_object *event)
     if (st->resumed)
         put(t, "session_resumed", json_object_new_boolean(1));
     if (st->cert.seen) {
-        put_str(t, "subject", st->cert.subject);
-        put_str(t, "issuerdn", st->cert.issuer);
-        put_str(t, "serial", st->cert.serial);
-        put_str(t, "fingerprint", st->cert.fingerprint);
+        put_str(t, "subject", st->cert.text.subject);
+        put_str(t, "issuerdn", st->cert.text.issuer);
+        put_str(t, "serial", st->cert.text.serial);
+        put_str(t, "fingerprint", st->cert.text.fingerprint);
     }
     if (st->ch.sni_len > 0)
         put(t, "sni", eve_string(st->ch.sni, st->ch.sni_len));
     put(t, "version", json_object_new_string(tls_version_text(&st->sh)));
     if (st->cert.seen) {
-        if (st->cert.notbefore[0])
-            put_str(t, "notbefore", st->cert.notbefore);
-        if (st->cert.notafter[0])
-            put_str(t, "notafter", st->cert.notafter);
+        if (st->cert.text.notbefore[0])
+            put_str(t, "notbefore", st->cert.text.notbefore);
+        if (st->cert.text.notafter[0])
+            put_str(t, "notafter", st->cert.text.notafter);
     }
     if (st->ch.seen)
         put(t, "ja3", fp_json(st->ja3_hash, st->ja3));
@@ -774,10 +689,10 @@ static void tls_finish(struct app_ctx *ctx, struct flow *f, struct tls_state *st
         add_buf(&tx, buf_ja3s_str, st->ja3s, strlen(st->ja3s));
     }
     if (st->cert.seen) {
-        add_buf(&tx, buf_subject, st->cert.subject, strlen(st->cert.subject));
-        add_buf(&tx, buf_issuer, st->cert.issuer, strlen(st->cert.issuer));
-        add_buf(&tx, buf_serial, st->cert.serial, strlen(st->cert.serial));
-        add_buf(&tx, buf_fp, st->cert.fingerprint, strlen(st->cert.fingerprint));
+        add_buf(&tx, buf_subject, st->cert.text.subject, strlen(st->cert.text.subject));
+        add_buf(&tx, buf_issuer, st->cert.text.issuer, strlen(st->cert.text.issuer));
+        add_buf(&tx, buf_serial, st->cert.text.serial, strlen(st->cert.text.serial));
+        add_buf(&tx, buf_fp, st->cert.text.fingerprint, strlen(st->cert.text.fingerprint));
     }
     app_tx_done(ctx, f, &tx);
 }
