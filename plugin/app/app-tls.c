@@ -187,14 +187,27 @@ static void sb_text(struct sb *b, const char *t)
     b->len += n;
 }
 
-/* v in decimal ("771") or as 4 lower-case hex digits ("0303"). */
+/* v in decimal ("771") or as 4 lower-case hex digits ("0303"). Written by
+ * hand: JA3/JA4 strings hold dozens of numbers per handshake, and snprintf
+ * was most of their cost. */
 static void sb_num(struct sb *b, unsigned v, bool hex4)
 {
     char t[12];
-    if (hex4)
-        snprintf(t, sizeof(t), "%04x", v & 0xffffu);
-    else
-        snprintf(t, sizeof(t), "%u", v);
+    size_t n = 0;
+    if (hex4) {
+        for (int shift = 12; shift >= 0; shift -= 4)
+            t[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+    } else {
+        char rev[10];
+        size_t k = 0;
+        do {
+            rev[k++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v > 0);
+        while (k > 0)
+            t[n++] = rev[--k];
+    }
+    t[n] = '\0';
     sb_text(b, t);
 }
 

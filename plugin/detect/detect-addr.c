@@ -36,11 +36,13 @@ struct gnode {
 struct addr_group {
     struct gnode root;
     struct range_set v4, v6;
+    bool all4, all6; /* every address of the family matches: `any`, the usual case */
 };
 
 struct port_group {
     struct gnode root;
     struct range_set ports;
+    bool all;
 };
 
 struct gparse {
@@ -566,6 +568,8 @@ struct addr_group *addr_group_parse(const char *text, const struct detect_vars *
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    g->all4 = range_set_is_all(&g->v4, UINT32_MAX);
+    g->all6 = range_set_is_all(&g->v6, ~(range_value)0);
     return g;
 }
 
@@ -586,6 +590,7 @@ struct port_group *port_group_parse(const char *text, const struct detect_vars *
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    g->all = range_set_is_all(&g->ports, UINT16_MAX);
     return g;
 }
 
@@ -594,13 +599,13 @@ struct port_group *port_group_parse(const char *text, const struct detect_vars *
 bool addr_group_match(const struct addr_group *g, const struct ww_addr *a)
 {
     if (a->family == 4)
-        return range_set_has(&g->v4, range_value_of(a->a, 4));
-    return a->family == 6 && range_set_has(&g->v6, range_value_of(a->a, 16));
+        return g->all4 || range_set_has(&g->v4, range_value_of(a->a, 4));
+    return a->family == 6 && (g->all6 || range_set_has(&g->v6, range_value_of(a->a, 16)));
 }
 
 bool port_group_match(const struct port_group *g, uint16_t port)
 {
-    return range_set_has(&g->ports, port);
+    return g->all || range_set_has(&g->ports, port);
 }
 
 bool addr_group_is_any(const struct addr_group *g)

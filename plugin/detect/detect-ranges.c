@@ -101,6 +101,11 @@ bool range_set_has(const struct range_set *s, range_value v)
     return false;
 }
 
+bool range_set_is_all(const struct range_set *s, range_value max)
+{
+    return s->n == 1 && s->r[0].lo == 0 && s->r[0].hi == max;
+}
+
 void range_set_free(struct range_set *s)
 {
     free(s->r);

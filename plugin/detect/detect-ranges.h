@@ -33,6 +33,8 @@ int range_set_intersect(struct range_set *out, const struct range_set *a,
 int range_set_complement(struct range_set *out, const struct range_set *a, range_value max);
 
 bool range_set_has(const struct range_set *s, range_value v);
+/* True when s is all of [0, max]. */
+bool range_set_is_all(const struct range_set *s, range_value max);
 void range_set_free(struct range_set *s);
 
 /* The value of a big-endian key of len bytes (ports: 2, IPv4: 4, IPv6: 16). */

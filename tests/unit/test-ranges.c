@@ -65,6 +65,9 @@ static void complement_at_the_edges(void **state)
         struct range_set none = {0}, all;
         assert_int_equal(range_set_complement(&all, &none, max), 0);
         assert_true(all.n == 1 && all.r[0].lo == 0 && all.r[0].hi == max);
+        assert_true(range_set_is_all(&all, max));
+        assert_false(range_set_is_all(&all, max - 1));
+        assert_false(range_set_is_all(&s, max));
         assert_int_equal(range_set_complement(&c, &all, max), 0);
         assert_int_equal(c.n, 0);
         range_set_free(&all);
