@@ -22,6 +22,7 @@
 
 #include "../detect/detect-buffer.h"
 #include "../output/eve.h"
+#include "../output/json-text.h"
 #include "../util/rd.h"
 
 #define DNS_HDR_LEN 12
@@ -343,125 +344,135 @@ static const char *dns_rcode_name(unsigned rcode, char *buf, size_t buflen)
     return buf;
 }
 
-static void put(struct json_object *o, const char *key, struct json_object *v)
+static void put_name(struct json_text *w, const char *key, const struct dns_name *n)
 {
-    json_object_object_add(o, key, v);
+    jt_wire(w, key, (const uint8_t *)n->s, n->len);
 }
 
-static struct json_object *name_json(const struct dns_name *n)
+static void put_rrtype(struct json_text *w, uint16_t type)
 {
-    return eve_string((const uint8_t *)n->s, n->len);
+    char num[8];
+    jt_string(w, "rrtype", dns_rrtype_name(type, num, sizeof(num)));
 }
 
-static void dns_rdata_json(const struct dns_rr *rr, struct json_object *o)
+/* A and AAAA rdata in the text of an address (AAAA uncompressed, as
+ * Suricata prints it). */
+static void put_address_rdata(struct json_text *w, const uint8_t *p, uint8_t family)
 {
-    char text[64];
-    const uint8_t *p = rr->rdata.p;
+    struct ww_addr a = {.family = family};
+    memcpy(a.a, p, family == 4 ? 4 : 16);
+    eve_put_addr(w, "rdata", &a);
+}
 
+static void dns_rdata_text(const struct dns_rr *rr, struct json_text *w)
+{
     switch (rr->type) {
     case DNS_TYPE_A:
-        snprintf(text, sizeof(text), "%u.%u.%u.%u", p[0], p[1], p[2], p[3]);
-        put(o, "rdata", json_object_new_string(text));
+        put_address_rdata(w, rr->rdata.p, 4);
         break;
-    case DNS_TYPE_AAAA: {
-        /* uncompressed groups, as Suricata prints them */
-        size_t n = 0;
-        for (int i = 0; i < 16; i += 2)
-            n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%02x%02x", i ? ":" : "", p[i],
-                                  p[i + 1]);
-        put(o, "rdata", json_object_new_string(text));
+    case DNS_TYPE_AAAA:
+        put_address_rdata(w, rr->rdata.p, 6);
         break;
-    }
     case DNS_TYPE_TXT:
-        put(o, "rdata", eve_string(rr->txt, rr->txt_len));
+        jt_wire(w, "rdata", rr->txt, rr->txt_len);
         break;
     case DNS_TYPE_SOA: {
-        struct json_object *soa = json_object_new_object();
-        const uint8_t *t = rr->rdata.p + rr->rdata.len - 20;
-        struct rd r = rd_init(t, 20);
-        put(soa, "mname", name_json(&rr->target));
-        put(soa, "rname", name_json(&rr->target2));
-        put(soa, "serial", json_object_new_int64(rd_be32(&r)));
-        put(soa, "refresh", json_object_new_int64(rd_be32(&r)));
-        put(soa, "retry", json_object_new_int64(rd_be32(&r)));
-        put(soa, "expire", json_object_new_int64(rd_be32(&r)));
-        put(soa, "minimum", json_object_new_int64(rd_be32(&r)));
-        put(o, "soa", soa);
+        struct rd r = rd_init(rr->rdata.p + rr->rdata.len - 20, 20);
+        jt_object(w, "soa");
+        put_name(w, "mname", &rr->target);
+        put_name(w, "rname", &rr->target2);
+        jt_i64(w, "serial", rd_be32(&r));
+        jt_i64(w, "refresh", rd_be32(&r));
+        jt_i64(w, "retry", rd_be32(&r));
+        jt_i64(w, "expire", rd_be32(&r));
+        jt_i64(w, "minimum", rd_be32(&r));
+        jt_end_object(w);
         break;
     }
     case DNS_TYPE_SRV: {
-        struct json_object *srv = json_object_new_object();
         struct rd r = rd_init(rr->rdata.p, rr->rdata.len);
-        put(srv, "priority", json_object_new_int(rd_be16(&r)));
-        put(srv, "weight", json_object_new_int(rd_be16(&r)));
-        put(srv, "port", json_object_new_int(rd_be16(&r)));
-        put(srv, "name", name_json(&rr->target));
-        put(o, "srv", srv);
+        jt_object(w, "srv");
+        jt_i64(w, "priority", rd_be16(&r));
+        jt_i64(w, "weight", rd_be16(&r));
+        jt_i64(w, "port", rd_be16(&r));
+        put_name(w, "name", &rr->target);
+        jt_end_object(w);
         break;
     }
     default:
         if (rr->has_rdata)
-            put(o, "rdata", name_json(&rr->target));
+            put_name(w, "rdata", &rr->target);
         break;
     }
 }
 
-static struct json_object *dns_rrs_json(const struct dns_rr *rrs, size_t n)
+static void dns_rrs_text(struct json_text *w, const char *key, const struct dns_rr *rrs, size_t n)
 {
-    char num[8];
-    struct json_object *arr = json_object_new_array();
+    jt_array(w, key);
     for (size_t i = 0; i < n; i++) {
-        struct json_object *o = json_object_new_object();
-        put(o, "rrname", name_json(&rrs[i].name));
-        put(o, "rrtype", json_object_new_string(dns_rrtype_name(rrs[i].type, num, sizeof(num))));
-        put(o, "ttl", json_object_new_int64(rrs[i].ttl));
-        dns_rdata_json(&rrs[i], o);
-        json_object_array_add(arr, o);
+        jt_object(w, NULL);
+        put_name(w, "rrname", &rrs[i].name);
+        put_rrtype(w, rrs[i].type);
+        jt_i64(w, "ttl", rrs[i].ttl);
+        dns_rdata_text(&rrs[i], w);
+        jt_end_object(w);
     }
-    return arr;
+    jt_end_array(w);
 }
 
-static void dns_to_json(const void *tx, struct json_object *event)
+/* The flags word in lower-case hex without leading zeros. */
+static void put_flags(struct json_text *w, uint16_t flags)
 {
-    const struct dns_msg *m = tx;
-    struct json_object *d = json_object_new_object();
-    char buf[16];
-    bool response = m->flags & 0x8000;
+    static const char hex[] = "0123456789abcdef";
+    char text[4];
+    size_t n = 0;
+    for (int shift = 12; shift >= 0; shift -= 4) {
+        unsigned digit = (flags >> shift) & 0xf;
+        if (digit != 0 || n > 0 || shift == 0)
+            text[n++] = hex[digit];
+    }
+    jt_string_len(w, "flags", text, n);
+}
 
-    put(d, "version", json_object_new_int(3));
-    put(d, "type", json_object_new_string(response ? "response" : "request"));
-    put(d, "tx_id", json_object_new_uint64(m->tx_id));
-    put(d, "id", json_object_new_int(m->id));
-    snprintf(buf, sizeof(buf), "%x", (unsigned)m->flags);
-    put(d, "flags", json_object_new_string(buf));
+static void dns_to_text(const void *tx, struct json_text *w)
+{
     static const struct {
         uint16_t bit;
         const char *key;
     } bits[] = {{0x8000, "qr"}, {0x0400, "aa"}, {0x0200, "tc"},
                 {0x0100, "rd"}, {0x0080, "ra"}, {0x0040, "z"}};
+    const struct dns_msg *m = tx;
+    char num[16];
+    bool response = m->flags & 0x8000;
+
+    jt_object(w, "dns");
+    jt_i64(w, "version", 3);
+    jt_string(w, "type", response ? "response" : "request");
+    jt_u64(w, "tx_id", m->tx_id);
+    jt_i64(w, "id", m->id);
+    put_flags(w, m->flags);
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
         if (m->flags & bits[i].bit)
-            put(d, bits[i].key, json_object_new_boolean(1));
+            jt_bool(w, bits[i].key, true);
     }
-    put(d, "opcode", json_object_new_int((m->flags >> 11) & 0xf));
+    jt_i64(w, "opcode", (m->flags >> 11) & 0xf);
     if (response)
-        put(d, "rcode", json_object_new_string(dns_rcode_name(m->flags & 0xf, buf, sizeof(buf))));
+        jt_string(w, "rcode", dns_rcode_name(m->flags & 0xf, num, sizeof(num)));
     if (m->nq > 0) {
-        struct json_object *qs = json_object_new_array();
+        jt_array(w, "queries");
         for (size_t i = 0; i < m->nq; i++) {
-            struct json_object *q = json_object_new_object();
-            put(q, "rrname", name_json(&m->q[i].name));
-            put(q, "rrtype", json_object_new_string(dns_rrtype_name(m->q[i].type, buf,
-                                                                    sizeof(buf))));
-            json_object_array_add(qs, q);
+            jt_object(w, NULL);
+            put_name(w, "rrname", &m->q[i].name);
+            put_rrtype(w, m->q[i].type);
+            jt_end_object(w);
         }
-        put(d, "queries", qs);
+        jt_end_array(w);
     }
     if (m->nan > 0)
-        put(d, "answers", dns_rrs_json(m->an, m->nan));
+        dns_rrs_text(w, "answers", m->an, m->nan);
     if (m->nns > 0)
-        put(d, "authorities", dns_rrs_json(m->ns, m->nns));
-    put(event, "dns", d);
+        dns_rrs_text(w, "authorities", m->ns, m->nns);
+    jt_end_object(w);
 }
 
 /* ---- transactions ---------------------------------------------------------- */
@@ -527,7 +538,7 @@ static int dns_message(struct app_ctx *ctx, struct flow *f, struct dns_flow *st,
     tx.dir = dir;
     tx.log_in_dir = true; /* Suricata 8 (dns v3): a response is logged from the responder */
     tx.tx_id = m->tx_id;
-    tx.to_json = dns_to_json;
+    tx.to_text = dns_to_text;
     tx.tx = m;
     bool request = !(m->flags & 0x8000);
     for (size_t i = 0; i < m->nq; i++) {

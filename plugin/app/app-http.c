@@ -658,60 +658,56 @@ static bool req_method_is(const struct http_tx *tx, const char *m)
 
 /* ---- events, buffers, consumers -------------------------------------------------- */
 
-static void put_str(struct json_object *o, const char *key, struct span s)
+static void put_str(struct json_text *w, const char *key, struct span s)
 {
-    struct json_object *v = eve_string(s.p, s.len);
-    if (v)
-        json_object_object_add(o, key, v);
+    jt_wire(w, key, s.p, s.len);
 }
 
-static void put_header(struct json_object *o, const char *key, const struct http_msg *m,
+static void put_header(struct json_text *w, const char *key, const struct http_msg *m,
                        const char *name)
 {
     struct span v;
     if (msg_header(m, name, &v))
-        put_str(o, key, v);
+        put_str(w, key, v);
 }
 
 /* The `http` object, Suricata's basic + extended fields that exist. */
-static void http_to_json(const void *p, struct json_object *ev)
+static void http_to_text(const void *p, struct json_text *w)
 {
     const struct http_tx *tx = p;
     const struct http_msg *rq = &tx->req, *rs = &tx->resp;
     bool req = rq->have_start, resp = tx->resp_st == PART_DONE;
-    struct json_object *h = json_object_new_object();
-    if (!h)
-        return;
+    jt_object(w, "http");
     if (req) {
         if (tx->host.len)
-            put_str(h, "hostname", span_of(tx->host.p, tx->host.len));
+            put_str(w, "hostname", span_of(tx->host.p, tx->host.len));
         if (tx->port >= 0)
-            json_object_object_add(h, "http_port", json_object_new_int(tx->port));
-        put_str(h, "url", field(rq, 1));
+            jt_i64(w, "http_port", tx->port);
+        put_str(w, "url", field(rq, 1));
         if (msg_header(rq, "User-Agent", &(struct span){0}))
-            put_str(h, "http_user_agent", span_of(tx->ua.p, tx->ua.len));
-        put_header(h, "xff", rq, "X-Forwarded-For");
+            put_str(w, "http_user_agent", span_of(tx->ua.p, tx->ua.len));
+        put_header(w, "xff", rq, "X-Forwarded-For");
     }
     struct span ct;
     if (resp && msg_header(rs, "Content-Type", &ct)) {
         const uint8_t *semi = ct.len ? memchr(ct.p, ';', ct.len) : NULL;
-        put_str(h, "http_content_type", trim(span_of(ct.p, semi ? (size_t)(semi - ct.p) : ct.len)));
+        put_str(w, "http_content_type", trim(span_of(ct.p, semi ? (size_t)(semi - ct.p) : ct.len)));
     }
     if (req) {
-        put_header(h, "http_refer", rq, "Referer");
-        put_str(h, "http_method", field(rq, 0));
+        put_header(w, "http_refer", rq, "Referer");
+        put_str(w, "http_method", field(rq, 0));
         if (rq->f_len[2]) /* none for HTTP/0.9 */
-            put_str(h, "protocol", field(rq, 2));
+            put_str(w, "protocol", field(rq, 2));
     } else if (resp) {
-        put_str(h, "protocol", field(rs, 0));
+        put_str(w, "protocol", field(rs, 0));
     }
     if (resp) {
         if (rs->have_start)
-            json_object_object_add(h, "status", json_object_new_int(rs->status));
-        put_header(h, "redirect", rs, "Location");
-        json_object_object_add(h, "length", json_object_new_uint64(rs->body_len));
+            jt_i64(w, "status", rs->status);
+        put_header(w, "redirect", rs, "Location");
+        jt_u64(w, "length", rs->body_len);
     }
-    json_object_object_add(ev, "http", h);
+    jt_end_object(w);
 }
 
 static void tx_buf(struct app_tx *a, enum hb b, struct span s)
@@ -765,7 +761,7 @@ static void app_tx_init(struct app_tx *a, const struct http_tx *tx, enum flow_di
     a->event_type = event_type;
     a->dir = dir;
     a->tx_id = tx->id;
-    a->to_json = http_to_json;
+    a->to_text = http_to_text;
     a->tx = tx;
 }
 

@@ -16,7 +16,8 @@
 
 #include <json-c/json.h>
 
-struct app_ctx; /* the engine's services to parsers: app_tx_done(), app_anomaly() */
+struct app_ctx;   /* the engine's services to parsers: app_tx_done(), app_anomaly() */
+struct json_text; /* output/json-text.h */
 
 #define APP_TX_MAX_BUFS 24
 
@@ -40,9 +41,13 @@ struct app_tx {
     uint64_t tx_id;             /* per flow, from 0 */
     struct app_buffer bufs[APP_TX_MAX_BUFS];
     size_t nbufs;
-    /* Adds the transaction's object (e.g. "http": {...}) to an event; the
-     * same object goes into its own event and into alerts on it. Wire strings
-     * must go through eve_string(); secrets only as redacted fingerprints. */
+    /* Writes the transaction's member (e.g. "dns": {...}, with jt_* calls
+     * from output/json-text.h) into an event; the same member goes into its
+     * own event and into alerts on it. Wire strings must go through
+     * jt_wire(); secrets only as redacted fingerprints. */
+    void (*to_text)(const void *tx, struct json_text *event);
+    /* The same as a json-c object added to event (eve_string() for wire
+     * strings), for parsers that build a tree; set one of the two. */
     void (*to_json)(const void *tx, struct json_object *event);
     const void *tx;
     /* Details a detector attached (detectors.h); alerts on this transaction

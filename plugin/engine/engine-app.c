@@ -3,6 +3,7 @@
  * parser anomalies become rate-limited anomaly events and counters. */
 #include <string.h>
 
+#include "../output/eve-tx.h"
 #include "engine.h"
 
 /* Suricata's per-protocol counter names, where the schema has them. */
@@ -69,14 +70,12 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     if (!tx->event_type)
         return;
     enum flow_dir dir = tx->log_in_dir ? tx->dir : DIR_TOSERVER;
-    struct json_object *o = eve_begin_dir(tx->event_type, f, dir, &eng->now, eng->frame);
-    if (!o)
-        return;
-    json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
-    tx->to_json(tx->tx, o);
+    struct json_text *w = eve_begin_dir(&eng->eve, tx->event_type, f, dir, &eng->now, eng->frame);
+    jt_u64(w, "tx_id", tx->tx_id);
+    eve_put_tx(w, tx);
     if (f->app_proto)
-        json_object_object_add(o, "app_proto", json_object_new_string(f->app_proto));
-    eve_emit(&eng->eve, o);
+        jt_string(w, "app_proto", f->app_proto);
+    eve_end(&eng->eve);
 }
 
 void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)
@@ -87,15 +86,13 @@ void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)
     eng->ctr[ctr]++;
     if (!engine_anomaly_allowed(eng, ctr))
         return;
-    struct json_object *o = eve_begin_tx("anomaly", f, &eng->now, eng->frame);
-    if (!o)
-        return;
-    struct json_object *a = json_object_new_object();
-    json_object_object_add(a, "type", json_object_new_string("applayer"));
-    json_object_object_add(a, "event", json_object_new_string(event));
+    struct json_text *w = eve_begin_tx(&eng->eve, "anomaly", f, &eng->now, eng->frame);
+    jt_object(w, "anomaly");
+    jt_string(w, "type", "applayer");
+    jt_string(w, "event", event);
     if (f->app_proto)
-        json_object_object_add(a, "app_proto", json_object_new_string(f->app_proto));
-    json_object_object_add(a, "layer", json_object_new_string("parser"));
-    json_object_object_add(o, "anomaly", a);
-    eve_emit(&eng->eve, o);
+        jt_string(w, "app_proto", f->app_proto);
+    jt_string(w, "layer", "parser");
+    jt_end_object(w);
+    eve_end(&eng->eve);
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eve-tx.h"
+
 #define PAYLOAD_PRINTABLE_MAX 4096
 
 static int cmp_meta(const void *a, const void *b)
@@ -51,67 +53,53 @@ static struct json_object *alert_object(const struct rule *r)
     return a;
 }
 
-static struct json_object *flow_summary(const struct flow *f)
+static void put_flow_summary(struct json_text *w, const struct flow *f)
 {
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "pkts_toserver", json_object_new_uint64(f->pkts[DIR_TOSERVER]));
-    json_object_object_add(o, "pkts_toclient", json_object_new_uint64(f->pkts[DIR_TOCLIENT]));
-    json_object_object_add(o, "bytes_toserver", json_object_new_uint64(f->bytes[DIR_TOSERVER]));
-    json_object_object_add(o, "bytes_toclient", json_object_new_uint64(f->bytes[DIR_TOCLIENT]));
-    json_object_object_add(o, "start", eve_time(&f->start));
-    json_object_object_add(o, "src_ip", eve_address(&f->cli));
-    json_object_object_add(o, "dest_ip", eve_address(&f->srv));
+    jt_object(w, "flow");
+    eve_put_flow_counts(w, f);
+    eve_put_addr(w, "src_ip", &f->cli);
+    eve_put_addr(w, "dest_ip", &f->srv);
     if (f->proto == 6 || f->proto == 17) {
-        json_object_object_add(o, "src_port", json_object_new_int(f->cli_port));
-        json_object_object_add(o, "dest_port", json_object_new_int(f->srv_port));
+        jt_u64(w, "src_port", f->cli_port);
+        jt_u64(w, "dest_port", f->srv_port);
     }
-    return o;
+    jt_end_object(w);
 }
 
-static struct json_object *printable(const uint8_t *p, size_t len)
+/* The inspected bytes, non-printable ones as '.'. */
+static void put_printable(struct json_text *w, const uint8_t *p, size_t len)
 {
+    char text[PAYLOAD_PRINTABLE_MAX];
     if (len > PAYLOAD_PRINTABLE_MAX)
         len = PAYLOAD_PRINTABLE_MAX;
-    char *s = malloc(len + 1);
-    if (!s)
-        return NULL;
     for (size_t i = 0; i < len; i++)
-        s[i] = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\r' ? (char)p[i] : '.';
-    s[len] = 0;
-    struct json_object *o = json_object_new_string_len(s, (int)len);
-    free(s);
-    return o;
+        text[i] = (p[i] >= 0x20 && p[i] < 0x7f) || p[i] == '\n' || p[i] == '\r' ? (char)p[i] : '.';
+    jt_string_len(w, "payload_printable", text, len);
 }
 
 void eve_log_alert(struct eve *eve, const struct detect_hit *hit, const struct timeval *now,
                    const struct ww_packet *frame, bool payload_printable)
 {
     struct flow *f = hit->f;
-    struct json_object *o = hit->pkt ? eve_begin_packet("alert", hit->pkt, f)
-                                     : eve_begin_dir("alert", f, hit->dir, now, frame);
-    if (!o)
-        return;
+    struct json_text *w = hit->pkt ? eve_begin_packet(eve, "alert", hit->pkt, f)
+                                   : eve_begin_dir(eve, "alert", f, hit->dir, now, frame);
     if (!hit->pkt)
-        json_object_object_add(
-            o, "pkt_src", json_object_new_string(frame ? "wire/pcap" : "stream (flow timeout)"));
+        jt_string(w, "pkt_src", frame ? "wire/pcap" : "stream (flow timeout)");
     if (hit->tx)
-        json_object_object_add(o, "tx_id", json_object_new_uint64(hit->tx->tx_id));
+        jt_u64(w, "tx_id", hit->tx->tx_id);
     struct json_object *alert = alert_object(hit->rule);
     if (hit->tx && hit->tx->alert_context)
         json_object_object_add(alert, "context", json_object_get(hit->tx->alert_context));
-    json_object_object_add(o, "alert", alert);
-    if (hit->tx && hit->tx->to_json)
-        hit->tx->to_json(hit->tx->tx, o);
+    jt_json(w, "alert", alert);
+    json_object_put(alert);
+    if (hit->tx)
+        eve_put_tx(w, hit->tx);
     if (f->app_proto)
-        json_object_object_add(o, "app_proto", json_object_new_string(f->app_proto));
-    const char *dir = hit->dir == DIR_TOSERVER ? "to_server" : "to_client";
-    json_object_object_add(o, "direction", json_object_new_string(dir));
-    json_object_object_add(o, "flow", flow_summary(f));
-    if (payload_printable && hit->payload && hit->payload_len) {
-        struct json_object *p = printable(hit->payload, hit->payload_len);
-        if (p)
-            json_object_object_add(o, "payload_printable", p);
-    }
+        jt_string(w, "app_proto", f->app_proto);
+    jt_string(w, "direction", hit->dir == DIR_TOSERVER ? "to_server" : "to_client");
+    put_flow_summary(w, f);
+    if (payload_printable && hit->payload && hit->payload_len)
+        put_printable(w, hit->payload, hit->payload_len);
     f->alerted = true;
-    eve_emit(eve, o);
+    eve_end(eve);
 }

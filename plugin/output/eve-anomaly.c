@@ -6,24 +6,19 @@
 void eve_log_anomaly(struct eve *eve, const struct pkt *pkt, const struct flow *f, const char *type,
                      const char *event)
 {
-    struct json_object *o;
+    struct json_text *w;
 
     if (pkt != NULL)
-        o = eve_begin_packet("anomaly", pkt, f);
+        w = eve_begin_packet(eve, "anomaly", pkt, f);
     else if (f != NULL)
-        o = eve_begin_flow("anomaly", f, &f->last);
+        w = eve_begin_flow(eve, "anomaly", f, &f->last);
     else
         return;
-    if (o == NULL)
-        return;
-
-    struct json_object *a = json_object_new_object();
-    if (a != NULL) {
-        json_object_object_add(a, "type", json_object_new_string(type));
-        json_object_object_add(a, "event", json_object_new_string(event));
-    }
-    json_object_object_add(o, "anomaly", a);
+    jt_object(w, "anomaly");
+    jt_string(w, "type", type);
+    jt_string(w, "event", event);
+    jt_end_object(w);
     if (f != NULL && f->app_proto != NULL)
-        json_object_object_add(o, "app_proto", json_object_new_string(f->app_proto));
-    eve_emit(eve, o);
+        jt_string(w, "app_proto", f->app_proto);
+    eve_end(eve);
 }

@@ -34,39 +34,27 @@ static const char *flow_reason_name(uint8_t reason)
     }
 }
 
-static void add(struct json_object *o, const char *key, struct json_object *v)
+static void put_flow_object(struct json_text *w, const struct flow *f)
 {
-    json_object_object_add_ex(o, key, v,
-                              JSON_C_OBJECT_ADD_KEY_IS_NEW | JSON_C_OBJECT_KEY_IS_CONSTANT);
+    jt_object(w, "flow");
+    eve_put_flow_counts(w, f);
+    eve_put_time(w, "end", &f->last);
+    jt_i64(w, "age", (int64_t)f->last.tv_sec - (int64_t)f->start.tv_sec);
+    jt_string(w, "state", flow_state_name(f->state));
+    jt_string(w, "reason", flow_reason_name(f->end_reason));
+    jt_bool(w, "alerted", f->alerted);
+    jt_end_object(w);
 }
 
-static struct json_object *flow_object(const struct flow *f)
-{
-    struct json_object *o = json_object_new_object();
-    if (o == NULL)
-        return NULL;
-    add(o, "pkts_toserver", json_object_new_uint64(f->pkts[DIR_TOSERVER]));
-    add(o, "pkts_toclient", json_object_new_uint64(f->pkts[DIR_TOCLIENT]));
-    add(o, "bytes_toserver", json_object_new_uint64(f->bytes[DIR_TOSERVER]));
-    add(o, "bytes_toclient", json_object_new_uint64(f->bytes[DIR_TOCLIENT]));
-    add(o, "start", eve_time(&f->start));
-    add(o, "end", eve_time(&f->last));
-    add(o, "age", json_object_new_int64((int64_t)f->last.tv_sec - (int64_t)f->start.tv_sec));
-    add(o, "state", json_object_new_string(flow_state_name(f->state)));
-    add(o, "reason", json_object_new_string(flow_reason_name(f->end_reason)));
-    add(o, "alerted", json_object_new_boolean(f->alerted));
-    return o;
-}
-
-static struct json_object *hex_flags(uint8_t flags)
+static void put_hex_flags(struct json_text *w, const char *key, uint8_t flags)
 {
     static const char hex[] = "0123456789abcdef";
     char text[2] = {hex[flags >> 4], hex[flags & 0x0f]};
-    return json_object_new_string_len(text, 2);
+    jt_string_len(w, key, text, 2);
 }
 
 /* Suricata's EveTcpFlags order; only the flags that were seen. */
-static struct json_object *tcp_object(const struct flow *f)
+static void put_tcp_object(struct json_text *w, const struct flow *f)
 {
     static const struct {
         uint8_t bit;
@@ -77,33 +65,29 @@ static struct json_object *tcp_object(const struct flow *f)
     };
     uint8_t ts = f->tcp_flags[DIR_TOSERVER], tc = f->tcp_flags[DIR_TOCLIENT];
     uint8_t all = ts | tc;
-    struct json_object *o = json_object_new_object();
-    if (o == NULL)
-        return NULL;
 
-    add(o, "tcp_flags", hex_flags(all));
-    add(o, "tcp_flags_ts", hex_flags(ts));
-    add(o, "tcp_flags_tc", hex_flags(tc));
+    jt_object(w, "tcp");
+    put_hex_flags(w, "tcp_flags", all);
+    put_hex_flags(w, "tcp_flags_ts", ts);
+    put_hex_flags(w, "tcp_flags_tc", tc);
     for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
         if (all & bits[i].bit)
-            add(o, bits[i].name, json_object_new_boolean(1));
+            jt_bool(w, bits[i].name, true);
     }
     if (f->sd[DIR_TOSERVER].gap_count > 0)
-        add(o, "ts_gap", json_object_new_boolean(1));
+        jt_bool(w, "ts_gap", true);
     if (f->sd[DIR_TOCLIENT].gap_count > 0)
-        add(o, "tc_gap", json_object_new_boolean(1));
-    return o;
+        jt_bool(w, "tc_gap", true);
+    jt_end_object(w);
 }
 
 void eve_log_flow(struct eve *eve, const struct flow *f)
 {
-    struct json_object *o = eve_begin_flow("flow", f, &f->last);
-    if (o == NULL)
-        return;
+    struct json_text *w = eve_begin_flow(eve, "flow", f, &f->last);
     if (f->app_proto != NULL)
-        add(o, "app_proto", json_object_new_string(f->app_proto));
-    add(o, "flow", flow_object(f));
+        jt_string(w, "app_proto", f->app_proto);
+    put_flow_object(w, f);
     if (f->proto == PROTO_TCP)
-        add(o, "tcp", tcp_object(f));
-    eve_emit(eve, o);
+        put_tcp_object(w, f);
+    eve_end(eve);
 }

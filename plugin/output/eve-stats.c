@@ -42,14 +42,9 @@ static void put_dotted(struct json_object *root, const char *name, uint64_t valu
 
 void eve_log_stats(struct eve *eve, const struct timeval *ts, uint64_t uptime, const uint64_t *ctr)
 {
-    struct json_object *o = eve_begin_bare("stats", ts);
-    if (o == NULL)
-        return;
     struct json_object *s = json_object_new_object();
-    if (s == NULL) {
-        json_object_put(o);
+    if (s == NULL)
         return;
-    }
     json_object_object_add(s, "uptime", json_object_new_uint64(uptime));
     for (unsigned i = 0; ctr != NULL && i < CTR_COUNT; i++) {
         uint64_t v = ctr[i];
@@ -59,6 +54,8 @@ void eve_log_stats(struct eve *eve, const struct timeval *ts, uint64_t uptime, c
         }
         put_dotted(s, counter_name((enum counter)i), v);
     }
-    json_object_object_add(o, "stats", s);
-    eve_emit(eve, o);
+    struct json_text *w = eve_begin_bare(eve, "stats", ts);
+    jt_json(w, "stats", s);
+    eve_end(eve);
+    json_object_put(s);
 }

@@ -114,15 +114,14 @@ static inline uint64_t word_needs_escape(uint64_t w)
            highs;
 }
 
-void json_write_string(struct text_buf *b, const char *s, size_t len)
+void json_write_escaped(struct text_buf *b, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t run = 0; /* start of the bytes not yet copied */
     size_t i = 0;
 
-    if (!text_buf_reserve(b, len + 2))
+    if (!text_buf_reserve(b, len))
         return;
-    b->data[b->len++] = '"';
     while (i < len) {
         uint64_t w;
         while (len - i >= sizeof(w) && (memcpy(&w, p + i, sizeof(w)), !word_needs_escape(w)))
@@ -136,12 +135,20 @@ void json_write_string(struct text_buf *b, const char *s, size_t len)
         run = ++i;
     }
     text_buf_put(b, s + run, len - run);
+}
+
+void json_write_string(struct text_buf *b, const char *s, size_t len)
+{
+    if (!text_buf_reserve(b, len + 2))
+        return;
+    b->data[b->len++] = '"';
+    json_write_escaped(b, s, len);
     text_buf_put(b, "\"", 1);
 }
 
 /* "key": in one pass over the key in the usual case of nothing to escape
  * (the scan stops at the NUL, which escape_letter marks too). */
-static void write_key(struct text_buf *b, const char *key)
+void json_write_key(struct text_buf *b, const char *key)
 {
     size_t n = 0;
     while (escape_letter[(unsigned char)key[n]] == 0)
@@ -202,7 +209,7 @@ static bool write_object(struct text_buf *b, struct json_object *o)
     for (struct lh_entry *e = first; e != NULL; e = lh_entry_next(e)) {
         if (e != first)
             text_buf_put(b, ",", 1);
-        write_key(b, lh_entry_k(e));
+        json_write_key(b, lh_entry_k(e));
         if (!write_value(b, lh_entry_v(e)))
             return false;
     }

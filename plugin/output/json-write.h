@@ -58,5 +58,9 @@ bool json_write(struct text_buf *b, struct json_object *o);
 
 /* Appends a quoted, escaped JSON string of s[0..len). */
 void json_write_string(struct text_buf *b, const char *s, size_t len);
+/* The same without the quotes: the escaped text of s[0..len). */
+void json_write_escaped(struct text_buf *b, const char *s, size_t len);
+/* Appends "key": with key escaped as a string. */
+void json_write_key(struct text_buf *b, const char *key);
 
 #endif

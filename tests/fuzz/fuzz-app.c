@@ -31,9 +31,10 @@
  *   then        request body, then the rest as the response body.
  *
  * app_tx_done() and app_anomaly() are defined here, so the engine's versions
- * (engine-app.o) are never pulled from the archive; app_tx_done() still runs
- * the transaction's to_json builder and serialises it, and reads every
- * buffer, so the EVE builders and buffer spans are fuzzed too. With FUZZ_DEBUG
+ * (engine-app.o) are never pulled from the archive; app_tx_done() still
+ * writes the transaction's part of its event (to_text or to_json), checks
+ * it is UTF-8 and json-c's text of the same, and reads every buffer, so
+ * the EVE emitters and buffer spans are fuzzed too. With FUZZ_DEBUG
  * set in the environment it prints each event's JSON and each anomaly, to
  * check what a seed reaches. */
 #include <stdbool.h>
@@ -47,7 +48,8 @@
 
 #include "app/app.h"
 #include "detect/detect-buffer.h"
-#include "output/json-write.h"
+#include "output/eve-tx.h"
+#include "output/json-text.h"
 
 #ifndef FUZZ_PARSER
 #define FUZZ_PARSER http_parser
@@ -80,24 +82,43 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
             x ^= p[j];
     }
     ctx->sink ^= x;
-    if (!tx->to_json)
+    if (!tx->to_text && !tx->to_json)
         return;
-    struct json_object *o = json_object_new_object();
-    json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
-    tx->to_json(tx->tx, o);
+    /* the transaction's part of its event, as eve_put_tx writes it */
+    char storage[256];
+    struct json_text w;
+    jt_init(&w, storage, sizeof(storage));
+    jt_object(&w, NULL);
+    jt_u64(&w, "tx_id", tx->tx_id);
+    eve_put_tx(&w, tx);
+    jt_end_object(&w);
+    text_buf_put(&w.buf, "", 1);
+    if (w.buf.failed)
+        abort();
+    size_t n = w.buf.len - 1;
+    if (utf8_valid_prefix((const uint8_t *)w.buf.data, n) != n)
+        abort(); /* every line is UTF-8 without NUL */
+    /* json-c's text of the same: the tree to_json builds, or the text parsed
+     * back (plain compact JSON comes back byte for byte) */
+    struct json_object *o;
+    if (tx->to_json) {
+        o = json_object_new_object();
+        json_object_object_add(o, "tx_id", json_object_new_uint64(tx->tx_id));
+        tx->to_json(tx->tx, o);
+    } else {
+        o = json_tokener_parse(w.buf.data);
+        if (!o)
+            abort();
+    }
     size_t len = 0;
     const char *s = json_object_to_json_string_length(
         o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-    ctx->sink ^= (uint8_t)strlen(s);
-    /* eve_emit's writer must give json-c's text byte for byte */
-    char storage[256];
-    struct text_buf line;
-    text_buf_init(&line, storage, sizeof(storage));
-    if (!json_write(&line, o) || line.len != len || memcmp(line.data, s, len) != 0)
+    if (len != n || memcmp(w.buf.data, s, len) != 0)
         abort();
-    text_buf_release(&line);
+    ctx->sink ^= (uint8_t)len;
     if (debug)
         fprintf(stderr, "%s %s\n", tx->event_type ? tx->event_type : "-", s);
+    text_buf_release(&w.buf);
     json_object_put(o);
 }
 

@@ -5,7 +5,7 @@
  *
  * app_tx_done() and app_anomaly() are defined here and record what the
  * parser hands the engine; this test references only symbols of
- * app-http.c, detect-buffer.c, eve.c and util, so the engine's own
+ * app-http.c, detect-buffer.c, output/ and util, so the engine's own
  * definitions (engine-app.o) are never pulled from the archive. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 
 #include "app/app-http.h"
 #include "detect/detect-buffer.h"
+#include "tx-json.h"
 
 extern const struct app_parser http_parser;
 
@@ -69,11 +70,10 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
         r->b[i].data = malloc(tx->bufs[i].len + 1);
         memcpy(r->b[i].data, tx->bufs[i].data, tx->bufs[i].len);
     }
-    struct json_object *o = json_object_new_object();
-    tx->to_json(tx->tx, o);
-    r->json = strdup(json_object_to_json_string_ext(
-        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    struct json_object *o = tx_members_json(tx); /* checks the text is plain JSON */
+    assert_non_null(o);
     json_object_put(o);
+    r->json = tx_members_text(tx);
 }
 
 void app_anomaly(struct app_ctx *ctx, struct flow *f, const char *event)

@@ -120,9 +120,13 @@ static void test_addresses(void **state)
     a.family = 5;
     check_addr(&a);
 
-    struct json_object *s = eve_address(&(struct ww_addr){4, {192, 0, 2, 10}});
-    assert_string_equal(json_object_get_string(s), "192.0.2.10");
-    json_object_put(s);
+    /* as a member of an event */
+    char storage[64];
+    struct json_text w;
+    jt_init(&w, storage, sizeof(storage));
+    eve_put_addr(&w, "ip", &(struct ww_addr){4, {192, 0, 2, 10}});
+    assert_int_equal(w.buf.len, strlen("\"ip\":\"192.0.2.10\""));
+    assert_memory_equal(w.buf.data, "\"ip\":\"192.0.2.10\"", w.buf.len);
 }
 
 int main(void)

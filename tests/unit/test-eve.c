@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "output/eve-tx.h"
 #include "output/eve.h"
 #include "stream/community-id.h"
 #include "util/counters.h"
@@ -263,7 +264,8 @@ static void test_packet_header_ipv4_flow(void **state)
     f.flow_id = 1234567890123ULL;
     community_id_v1(0, &p.dst, p.dport, &p.src, p.sport, 6, f.community_id);
 
-    eve_emit(&e, eve_begin_packet("alert", &p, &f));
+    eve_begin_packet(&e, "alert", &p, &f);
+    eve_end(&e);
     assert_int_equal(sink.count, 1);
     assert_int_equal(e.lines, 1);
     assert_string_equal(sink.line,
@@ -286,7 +288,8 @@ static void test_packet_header_ipv4_flowless(void **state)
     frame.pcap_cnt = 0; /* a pseudo packet: no pcap_cnt */
     p.tunnel = PKT_TUNNEL_ERSPAN;
 
-    eve_emit(&e, eve_begin_packet("anomaly", &p, NULL));
+    eve_begin_packet(&e, "anomaly", &p, NULL);
+    eve_end(&e);
     assert_string_equal(sink.line,
                         "{\"timestamp\":\"2009-10-16T16:44:16.372155+0000\","
                         "\"event_type\":\"anomaly\","
@@ -319,7 +322,8 @@ static void test_packet_header_ipv6_live_vlan(void **state)
     p.sport = 5353;
     p.dport = 53;
 
-    eve_emit(&e, eve_begin_packet("dns", &p, NULL));
+    eve_begin_packet(&e, "dns", &p, NULL);
+    eve_end(&e);
     assert_string_equal(sink.line,
                         "{\"timestamp\":\"2024-05-31T10:15:22.123456+0000\","
                         "\"in_iface\":\"eth0\",\"event_type\":\"dns\",\"vlan\":[100,200],"
@@ -348,7 +352,8 @@ static void test_packet_header_icmpv6(void **state)
     p.icmp_type = 128;
     p.icmp_code = 0;
 
-    eve_emit(&e, eve_begin_packet("anomaly", &p, NULL));
+    eve_begin_packet(&e, "anomaly", &p, NULL);
+    eve_end(&e);
     assert_string_equal(sink.line,
                         "{\"timestamp\":\"2024-05-31T10:15:22.000000+0000\",\"pcap_cnt\":1,"
                         "\"event_type\":\"anomaly\","
@@ -370,14 +375,16 @@ static void test_packet_header_other_proto(void **state)
     tcp_packet(&frame, &p);
     p.proto = 47;
     p.has_l4 = false;
-    eve_emit(&e, eve_begin_packet("anomaly", &p, NULL));
+    eve_begin_packet(&e, "anomaly", &p, NULL);
+    eve_end(&e);
     assert_non_null(strstr(sink.line, "\"dest_ip\":\"192.168.2.3\",\"proto\":\"47\",\"ip_v\":4,"));
     assert_null(strstr(sink.line, "_port"));
 
     tcp_packet(&frame, &p);
     p.has_l4 = false;
     p.is_fragment = true;
-    eve_emit(&e, eve_begin_packet("anomaly", &p, NULL));
+    eve_begin_packet(&e, "anomaly", &p, NULL);
+    eve_end(&e);
     assert_non_null(strstr(sink.line, "\"proto\":\"TCP\""));
     assert_null(strstr(sink.line, "_port"));
 }
@@ -553,6 +560,70 @@ static void test_anomaly_flow_level(void **state)
 
     eve_log_anomaly(&e, NULL, NULL, "stream", "x"); /* nothing to say: nothing written */
     assert_int_equal(e.lines, 2);
+}
+
+/* ---- transaction events --------------------------------------------- */
+
+static void member_as_text(const void *tx, struct json_text *w)
+{
+    jt_object(w, "dns");
+    jt_i64(w, "version", 3);
+    jt_wire(w, "rrname", tx, strlen(tx));
+    jt_end_object(w);
+}
+
+static void member_as_json(const void *tx, struct json_object *event)
+{
+    struct json_object *o = json_object_new_object();
+    json_object_object_add(o, "sni", eve_string(tx, strlen(tx)));
+    json_object_object_add(event, "tls", o);
+}
+
+/* A response in its own direction, live (in_iface, no pcap_cnt), with the
+ * transaction's member from either kind of emitter. */
+static void test_tx_event_in_direction(void **state)
+{
+    (void)state;
+    struct eve e = test_eve();
+    struct flow f;
+    tcp_flow(&f);
+    struct ww_packet frame;
+    memset(&frame, 0, sizeof(frame));
+    frame.iface = "eth\xff" "0";
+    struct timeval ts = {1717150522, 42};
+    struct app_tx tx;
+    memset(&tx, 0, sizeof(tx));
+    tx.to_text = member_as_text;
+    tx.tx = "a.\xc3\xa9\x80";
+
+    struct json_text *w = eve_begin_dir(&e, "dns", &f, DIR_TOCLIENT, &ts, &frame);
+    jt_u64(w, "tx_id", 3);
+    eve_put_tx(w, &tx);
+    eve_end(&e);
+    assert_string_equal(sink.line,
+                        "{\"timestamp\":\"2024-05-31T10:15:22.000042+0000\",\"flow_id\":42,"
+                        "\"in_iface\":\"eth\\\\xff0\",\"event_type\":\"dns\","
+                        "\"src_ip\":\"208.69.36.231\",\"src_port\":80,"
+                        "\"dest_ip\":\"192.168.2.3\",\"dest_port\":37010,\"proto\":\"TCP\","
+                        "\"ip_v\":4,\"community_id\":\"1:xwPGz9BM6Rc+oY5cVZ6oT3eIyyU=\","
+                        "\"tx_id\":3,\"dns\":{\"version\":3,\"rrname\":\"a.\xc3\xa9\\\\x80\"}}");
+
+    tx.to_text = NULL;
+    tx.to_json = member_as_json;
+    w = eve_begin_tx(&e, "tls", &f, &ts, NULL);
+    eve_put_tx(w, &tx);
+    eve_end(&e);
+    assert_non_null(strstr(sink.line, "\"src_ip\":\"192.168.2.3\",\"src_port\":37010,"));
+    assert_null(strstr(sink.line, "in_iface"));
+    assert_non_null(strstr(sink.line, "\"community_id\":\"1:xwPGz9BM6Rc+oY5cVZ6oT3eIyyU=\","
+                                      "\"tls\":{\"sni\":\"a.\xc3\xa9\\\\x80\"}}"));
+
+    tx.to_json = NULL; /* neither: no member */
+    w = eve_begin_tx(&e, "tls", &f, &ts, NULL);
+    eve_put_tx(w, &tx);
+    eve_end(&e);
+    assert_non_null(strstr(sink.line, "\"community_id\":\"1:xwPGz9BM6Rc+oY5cVZ6oT3eIyyU=\"}"));
+    assert_int_equal(e.lines, 3);
 }
 
 /* ---- stats ---------------------------------------------------------- */
@@ -758,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_flow_event_tcp_ecn_cwr_states),
         cmocka_unit_test(test_flow_event_icmp),
         cmocka_unit_test(test_anomaly_flow_level),
+        cmocka_unit_test(test_tx_event_in_direction),
         cmocka_unit_test(test_stats_nesting),
         cmocka_unit_test(test_counter_names),
         cmocka_unit_test(test_schema), /* last: validates what the others wrote */

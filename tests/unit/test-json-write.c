@@ -1,7 +1,7 @@
 /* test-json-write.c — json_write() against json-c's own serialiser
  * (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, the flags EVE
  * lines were written with): every value below must come out byte for byte
- * the same, and eve_emit() must hand over exactly that text. */
+ * the same. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,6 @@
 
 #include <cmocka.h>
 
-#include "output/eve.h"
 #include "output/json-write.h"
 #include "test-rng.h"
 
@@ -235,50 +234,6 @@ static void test_digits(void **state)
     assert_memory_equal(d, "18446744073709551615", 20);
 }
 
-/* ---- eve_emit hands over json-c's text, NUL-terminated, even when long ---- */
-
-static char got[4 * EVE_LINE_STORAGE];
-static size_t got_len;
-
-static void on_event(const char *line, size_t len, void *user)
-{
-    (void)user;
-    assert_true(len < sizeof(got));
-    assert_int_equal(line[len], '\0');
-    memcpy(got, line, len);
-    got_len = len;
-}
-
-static void emit_and_compare(struct eve *e, struct json_object *o)
-{
-    size_t want_len = 0;
-    char *want = strdup(json_object_to_json_string_length(o, FLAGS, &want_len));
-    uint64_t lines = e->lines;
-    eve_emit(e, o); /* releases o */
-    assert_int_equal(e->lines, lines + 1);
-    assert_int_equal(got_len, want_len);
-    assert_memory_equal(got, want, want_len);
-    free(want);
-}
-
-static void test_eve_emit_long_lines(void **state)
-{
-    (void)state;
-    static struct eve e;
-    e.cb = on_event;
-    size_t sizes[] = {10, EVE_LINE_STORAGE - 12, EVE_LINE_STORAGE - 11, EVE_LINE_STORAGE - 10,
-                      EVE_LINE_STORAGE, 3 * EVE_LINE_STORAGE, 100};
-    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        char *s = malloc(sizes[i]);
-        memset(s, 'x', sizes[i]);
-        s[0] = '\n'; /* one escape: the line grows past the storage inside a string */
-        struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "s", json_object_new_string_len(s, (int)sizes[i]));
-        emit_and_compare(&e, o);
-        free(s);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,7 +244,6 @@ int main(void)
         cmocka_unit_test(test_parsed_documents),
         cmocka_unit_test(test_random_trees),
         cmocka_unit_test(test_digits),
-        cmocka_unit_test(test_eve_emit_long_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,9 +24,10 @@
 
 #include "app/app.h"
 #include "detect/detect-buffer.h"
+#include "tx-json.h"
 
 struct seen_tx {
-    struct json_object *ev; /* {"<event type>": {...}} as to_json built it */
+    struct json_object *ev; /* {"<event type>": {...}} as the events carry it */
     enum flow_dir dir;
     uint64_t tx_id;
     size_t nbufs;
@@ -46,8 +47,8 @@ void app_tx_done(struct app_ctx *ctx, struct flow *f, const struct app_tx *tx)
     assert_true(ntx < TX_CAPTURE_MAX);
     struct seen_tx *s = &txs[ntx++];
     assert_string_equal(tx->event_type, TX_CAPTURE_EVENT_TYPE);
-    s->ev = json_object_new_object();
-    tx->to_json(tx->tx, s->ev);
+    s->ev = tx_members_json(tx);
+    assert_non_null(s->ev);
     s->dir = tx->dir;
     s->tx_id = tx->tx_id;
     s->nbufs = tx->nbufs;
