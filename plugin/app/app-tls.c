@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "../detect/detect-buffer.h"
-#include "../output/eve.h"
+#include "../output/json-text.h"
 #include "../util/ascii.h"
 #include "../util/rd.h"
 #include "../util/digest.h"
@@ -582,64 +582,61 @@ static const char *tls_version_text(const struct tls_server_hello *sh)
     }
 }
 
-static void put(struct json_object *o, const char *key, struct json_object *v)
+/* A C string from the wire or derived from it, as eve_string writes it. */
+static void put_str(struct json_text *w, const char *key, const char *s)
 {
-    json_object_object_add(o, key, v);
+    jt_wire(w, key, (const uint8_t *)s, strlen(s));
 }
 
-static void put_str(struct json_object *o, const char *key, const char *s)
+static void put_alpns(struct json_text *w, const char *key, const struct alpn_list *a)
 {
-    put(o, key, eve_string((const uint8_t *)s, strlen(s)));
-}
-
-static struct json_object *alpn_json(const struct alpn_list *a)
-{
-    struct json_object *arr = json_object_new_array();
+    jt_array(w, key);
     for (size_t i = 0; i < a->n; i++)
-        json_object_array_add(arr, eve_string(a->bytes + a->off[i], a->len[i]));
-    return arr;
+        jt_wire(w, NULL, a->bytes + a->off[i], a->len[i]);
+    jt_end_array(w);
 }
 
-static struct json_object *fp_json(const char *hash, const char *string)
+static void put_fingerprint(struct json_text *w, const char *key, const char *hash,
+                            const char *string)
 {
-    struct json_object *o = json_object_new_object();
-    put(o, "hash", json_object_new_string(hash));
-    put_str(o, "string", string);
-    return o;
+    jt_object(w, key);
+    jt_string(w, "hash", hash);
+    put_str(w, "string", string);
+    jt_end_object(w);
 }
 
-static void tls_to_json(const void *tx, struct json_object *event)
+static void tls_to_text(const void *tx, struct json_text *w)
 {
     const struct tls_state *st = tx;
-    struct json_object *t = json_object_new_object();
+    jt_object(w, "tls");
     if (st->resumed)
-        put(t, "session_resumed", json_object_new_boolean(1));
+        jt_bool(w, "session_resumed", true);
     if (st->cert.seen) {
-        put_str(t, "subject", st->cert.text.subject);
-        put_str(t, "issuerdn", st->cert.text.issuer);
-        put_str(t, "serial", st->cert.text.serial);
-        put_str(t, "fingerprint", st->cert.text.fingerprint);
+        put_str(w, "subject", st->cert.text.subject);
+        put_str(w, "issuerdn", st->cert.text.issuer);
+        put_str(w, "serial", st->cert.text.serial);
+        put_str(w, "fingerprint", st->cert.text.fingerprint);
     }
     if (st->ch.sni_len > 0)
-        put(t, "sni", eve_string(st->ch.sni, st->ch.sni_len));
-    put(t, "version", json_object_new_string(tls_version_text(&st->sh)));
+        jt_wire(w, "sni", st->ch.sni, st->ch.sni_len);
+    jt_string(w, "version", tls_version_text(&st->sh));
     if (st->cert.seen) {
         if (st->cert.text.notbefore[0])
-            put_str(t, "notbefore", st->cert.text.notbefore);
+            put_str(w, "notbefore", st->cert.text.notbefore);
         if (st->cert.text.notafter[0])
-            put_str(t, "notafter", st->cert.text.notafter);
+            put_str(w, "notafter", st->cert.text.notafter);
     }
     if (st->ch.seen)
-        put(t, "ja3", fp_json(st->ja3_hash, st->ja3));
+        put_fingerprint(w, "ja3", st->ja3_hash, st->ja3);
     if (st->sh.seen)
-        put(t, "ja3s", fp_json(st->ja3s_hash, st->ja3s));
+        put_fingerprint(w, "ja3s", st->ja3s_hash, st->ja3s);
     if (st->ch.seen)
-        put(t, "ja4", json_object_new_string(st->ja4));
+        jt_string(w, "ja4", st->ja4);
     if (st->ch.alpn.n > 0)
-        put(t, "client_alpns", alpn_json(&st->ch.alpn));
+        put_alpns(w, "client_alpns", &st->ch.alpn);
     if (st->sh.alpn.n > 0)
-        put(t, "server_alpns", alpn_json(&st->sh.alpn));
-    put(event, "tls", t);
+        put_alpns(w, "server_alpns", &st->sh.alpn);
+    jt_end_object(w);
 }
 
 static int buf_sni = -1, buf_subject = -1, buf_issuer = -1, buf_serial = -1, buf_fp = -1,
@@ -685,7 +682,7 @@ static void tls_finish(struct app_ctx *ctx, struct flow *f, struct tls_state *st
     tx.event_type = "tls";
     tx.dir = dir;
     tx.tx_id = st->tx_id++;
-    tx.to_json = tls_to_json;
+    tx.to_text = tls_to_text;
     tx.tx = st;
     if (st->ch.seen) {
         ja3_compute(st);
