@@ -13,6 +13,7 @@
 #include "x509-der.h"
 
 #define SHA1_LEN 20
+#define KEY_LEN 32 /* SHA-256 */
 
 /* ---- formatting ------------------------------------------------------------ */
 
@@ -98,11 +99,11 @@ static bool decode_text(const uint8_t *der, size_t len, struct x509_cert_text *o
 /* Real traffic presents the same few server certificates again and again
  * (a site's certificate on every connection to it), and decoding and
  * printing the two Names is still most of the cost of a certificate, so
- * the text of the last certificates seen is kept, keyed by SHA-1
- * fingerprint and length (Zeek caches certificates by fingerprint for the
- * same reason). The fingerprint is what the event logs as the
- * certificate's identity, so two certificates sharing it are already one
- * certificate to EVE and to rules on tls.cert_fingerprint.
+ * the text of the last certificates seen is kept (Zeek caches certificates
+ * by fingerprint for the same reason). The key is the SHA-256 of the DER and
+ * its length, not the SHA-1 fingerprint the event logs: SHA-1 chosen-prefix
+ * collisions are within reach, and one must not make a second certificate
+ * show the first one's subject to rules on tls.cert_subject.
  *
  * 128 sets of 2 entries, the least recently used one replaced: ~200 KiB,
  * one cache per process (libnids has one engine per process, so
@@ -110,10 +111,10 @@ static bool decode_text(const uint8_t *der, size_t len, struct x509_cert_text *o
  * when their five strings fit in an entry. */
 #define CACHE_SETS 128
 #define CACHE_WAYS 2
-#define CACHE_TEXT_MAX 760 /* subject, issuer, serial, notbefore, notafter, NUL-separated */
+#define CACHE_TEXT_MAX 820 /* the six strings of struct x509_cert_text, NUL-separated */
 
 struct cache_entry {
-    uint8_t sha1[SHA1_LEN];
+    uint8_t key[KEY_LEN];
     uint32_t der_len; /* 0: empty */
     char text[CACHE_TEXT_MAX];
 };
@@ -136,20 +137,22 @@ static const struct text_field text_fields[] = {
     {offsetof(struct x509_cert_text, serial), sizeof(((struct x509_cert_text *)0)->serial)},
     {offsetof(struct x509_cert_text, notbefore), sizeof(((struct x509_cert_text *)0)->notbefore)},
     {offsetof(struct x509_cert_text, notafter), sizeof(((struct x509_cert_text *)0)->notafter)},
+    {offsetof(struct x509_cert_text, fingerprint),
+     sizeof(((struct x509_cert_text *)0)->fingerprint)},
 };
 #define NFIELDS (sizeof(text_fields) / sizeof(text_fields[0]))
 
-static struct cache_set *cache_set_of(const uint8_t sha1[SHA1_LEN])
+static struct cache_set *cache_set_of(const uint8_t key[KEY_LEN])
 {
-    return &cache[sha1[0] % CACHE_SETS]; /* SHA-1 output: any octet is uniform */
+    return &cache[key[0] % CACHE_SETS]; /* SHA-256 output: any octet is uniform */
 }
 
-static bool cache_get(const uint8_t sha1[SHA1_LEN], size_t der_len, struct x509_cert_text *out)
+static bool cache_get(const uint8_t key[KEY_LEN], size_t der_len, struct x509_cert_text *out)
 {
-    struct cache_set *s = cache_set_of(sha1);
+    struct cache_set *s = cache_set_of(key);
     for (uint8_t w = 0; w < CACHE_WAYS; w++) {
         const struct cache_entry *e = &s->way[w];
-        if (e->der_len != der_len || memcmp(e->sha1, sha1, SHA1_LEN) != 0)
+        if (e->der_len != der_len || memcmp(e->key, key, KEY_LEN) != 0)
             continue;
         const char *src = e->text;
         for (size_t i = 0; i < NFIELDS; i++) {
@@ -163,7 +166,7 @@ static bool cache_get(const uint8_t sha1[SHA1_LEN], size_t der_len, struct x509_
     return false;
 }
 
-static void cache_put(const uint8_t sha1[SHA1_LEN], size_t der_len,
+static void cache_put(const uint8_t key[KEY_LEN], size_t der_len,
                       const struct x509_cert_text *t)
 {
     char text[CACHE_TEXT_MAX];
@@ -177,30 +180,38 @@ static void cache_put(const uint8_t sha1[SHA1_LEN], size_t der_len,
         text[used + n - 1] = '\0';
         used += n;
     }
-    struct cache_set *s = cache_set_of(sha1);
+    struct cache_set *s = cache_set_of(key);
     uint8_t w = (uint8_t)((s->mru + 1) % CACHE_WAYS);
     struct cache_entry *e = &s->way[w];
-    memcpy(e->sha1, sha1, SHA1_LEN);
+    memcpy(e->key, key, KEY_LEN);
     e->der_len = (uint32_t)der_len;
     memcpy(e->text, text, used);
     s->mru = w;
 }
 
-bool x509_cert_text(const uint8_t *der, size_t len, struct x509_cert_text *out)
+/* The SHA-1 fingerprint as "aa:bb:...", or "" without a digest (never seen). */
+static void fingerprint_text(const uint8_t *der, size_t len, struct x509_cert_text *out)
 {
     uint8_t sha1[SHA1_LEN];
     unsigned int dlen = 0;
-    /* without a digest (never seen) the fields still come, uncached, with no fingerprint */
-    bool keyed = len <= UINT32_MAX && EVP_Digest(der, len, sha1, &dlen, digest_sha1(), NULL) &&
-                 dlen == SHA1_LEN;
-    if (!keyed || !cache_get(sha1, len, out)) {
-        if (!decode_text(der, len, out))
-            return false;
-        if (keyed)
-            cache_put(sha1, len, out);
-    }
     out->fingerprint[0] = '\0';
-    if (keyed)
+    if (EVP_Digest(der, len, sha1, &dlen, digest_sha1(), NULL) && dlen == SHA1_LEN)
         hex_colon(sha1, SHA1_LEN, false, out->fingerprint, sizeof(out->fingerprint));
+}
+
+bool x509_cert_text(const uint8_t *der, size_t len, struct x509_cert_text *out)
+{
+    uint8_t key[KEY_LEN];
+    unsigned int dlen = 0;
+    /* without a digest (never seen) the fields still come, uncached */
+    bool keyed = len <= UINT32_MAX && EVP_Digest(der, len, key, &dlen, digest_sha256(), NULL) &&
+                 dlen == KEY_LEN;
+    if (keyed && cache_get(key, len, out))
+        return true;
+    if (!decode_text(der, len, out))
+        return false;
+    fingerprint_text(der, len, out);
+    if (keyed)
+        cache_put(key, len, out);
     return true;
 }

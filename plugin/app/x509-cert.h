@@ -1,7 +1,7 @@
 /* x509-cert.h — the text a `tls` event gives of a server certificate:
  * subject, issuer, serial, validity and SHA-1 fingerprint, written as
  * Suricata writes them. x509-der.c delimits the fields; OpenSSL decodes and
- * prints only the Names and Times; results are cached by fingerprint. */
+ * prints only the Names and Times; results are cached by the SHA-256 of the DER. */
 #ifndef WW_X509_CERT_H
 #define WW_X509_CERT_H
 
