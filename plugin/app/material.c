@@ -1185,7 +1185,10 @@ static int by_severity(const void *a, const void *b)
     return by_offset(a, b);
 }
 
-size_t material_scan(const uint8_t *data, size_t len, struct material_finding *out, size_t max)
+/* Scans for everything, or (transfers_only) for the addresses and amounts a
+ * transfer request is made of, keeping only the requests. */
+static size_t scan(const uint8_t *data, size_t len, struct material_finding *out, size_t max,
+                   bool transfers_only)
 {
     if (!data || !out || max == 0)
         return 0;
@@ -1195,7 +1198,10 @@ size_t material_scan(const uint8_t *data, size_t len, struct material_finding *o
     s->nf = 0;
     s->naddr = 0;
     scan_tokens(s);
-    scan_credentials(s);
+    if (transfers_only)
+        s->nf = 0; /* the addresses stay in s->addr for scan_transfers */
+    else
+        scan_credentials(s);
     scan_transfers(s);
     if (s->nf > max)
         qsort(s->f, s->nf, sizeof(s->f[0]), by_severity);
@@ -1203,6 +1209,17 @@ size_t material_scan(const uint8_t *data, size_t len, struct material_finding *o
     qsort(s->f, n, sizeof(s->f[0]), by_offset);
     memcpy(out, s->f, n * sizeof(s->f[0]));
     return n;
+}
+
+size_t material_scan(const uint8_t *data, size_t len, struct material_finding *out, size_t max)
+{
+    return scan(data, len, out, max, false);
+}
+
+size_t material_scan_transfers(const uint8_t *data, size_t len, struct material_finding *out,
+                               size_t max)
+{
+    return scan(data, len, out, max, true);
 }
 
 const char *material_kind_name(enum material_kind kind)

@@ -65,6 +65,10 @@ struct material_finding {
 /* Scans data[0..min(len, MAT_SCAN_MAX)) and writes up to max findings, ordered by
  * offset, to out. Returns how many were written. */
 size_t material_scan(const uint8_t *data, size_t len, struct material_finding *out, size_t max);
+/* The same, for the transfer requests alone (what the tamper detector needs):
+ * credentials are not looked for, and only MAT_TRANSFER_REQUEST findings come out. */
+size_t material_scan_transfers(const uint8_t *data, size_t len, struct material_finding *out,
+                               size_t max);
 
 /* Returns the kind's stable name ("bip39-mnemonic", "wif-key", ...), "unknown" if out of range. */
 const char *material_kind_name(enum material_kind kind);

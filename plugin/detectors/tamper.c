@@ -330,11 +330,10 @@ void tamper_on_text(struct tamper *t, const struct tamper_text *m, const struct 
                     struct detector_verdict *out)
 {
     struct material_finding f[MAT_MAX_FINDINGS];
-    size_t n = material_scan(m->text, m->len, f, MAT_MAX_FINDINGS);
+    size_t n = material_scan_transfers(m->text, m->len, f, MAT_MAX_FINDINGS);
     expire(t, now->tv_sec);
     for (size_t i = 0; i < n; i++)
-        if (f[i].kind == MAT_TRANSFER_REQUEST)
-            remember(t, m, &f[i], now, out);
+        remember(t, m, &f[i], now, out);
 }
 
 static void mismatch(const struct request *r, const struct wallet_str *sent, const char *amount,

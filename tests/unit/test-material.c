@@ -557,6 +557,15 @@ static void expect_transfer(const char *s, const char *span, const char *amount,
     assert_int_equal(t->addr_offset, (size_t)(strstr(s, addr) - s));
     assert_int_equal(t->addr_len, strlen(addr));
     assert_false(material_is_secret(t->kind));
+    /* the tamper detector's scan finds the same request and nothing else */
+    struct material_finding only[MAXF];
+    assert_int_equal(material_scan_transfers((const uint8_t *)s, strlen(s), only, MAXF), 1);
+    assert_int_equal(only[0].kind, MAT_TRANSFER_REQUEST);
+    assert_int_equal(only[0].offset, t->offset);
+    assert_int_equal(only[0].len, t->len);
+    assert_string_equal(only[0].amount, t->amount);
+    assert_string_equal(only[0].unit, t->unit);
+    assert_int_equal(only[0].addr_offset, t->addr_offset);
 }
 
 static void test_transfer_requests(void **state)
@@ -678,6 +687,11 @@ static void test_passwords(void **state)
     expect_one("pass: Tr0ub4dor&3", MAT_PASSWORD_ASSIGNMENT, "Tr0ub4dor");
     expect_one("db_pwd=letmein99", MAT_PASSWORD_ASSIGNMENT, "letmein99");
     expect_one("PASSWD: qwerty123", MAT_PASSWORD_ASSIGNMENT, "qwerty123");
+    struct material_finding f[MAXF];
+    const char *both = "password=hunter2 and pay 0.5 BTC to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
+    assert_int_equal(scan_str(both, f), 3); /* the password, the address, the request */
+    assert_int_equal(material_scan_transfers((const uint8_t *)both, strlen(both), f, MAXF), 1);
+    assert_int_equal(f[0].kind, MAT_TRANSFER_REQUEST);
     /* prompts, placeholders, prose, other words ending in "pass" */
     expect_nothing("Password:\r\n");
     expect_nothing("password=****");
