@@ -256,7 +256,8 @@ static bool buffers_ok(const struct inspection *in, const struct rule *r)
 
 static bool rule_matches(const struct inspection *in, const struct rule *r)
 {
-    if (!proto_ok(in, r) || !addrs_ok(in, r) || !flow_ok(in, r) || !flowbits_ok(in, r))
+    /* cheapest first: flow:to_server alone turns away half the packets */
+    if (!proto_ok(in, r) || !flow_ok(in, r) || !addrs_ok(in, r) || !flowbits_ok(in, r))
         return false;
     if (r->has_dsize && (!in->pkt || !detect_match_dsize(&r->dsize, in->pkt->payload_len)))
         return false;
