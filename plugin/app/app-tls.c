@@ -128,7 +128,13 @@ struct tls_state {
     struct tls_client_hello ch;
     struct tls_server_hello sh;
     struct tls_cert cert;
-    /* fingerprints, filled when the event is built */
+};
+
+/* The event of a handshake: its state and the fingerprints, computed when
+ * the event is built. They live on tls_finish's stack, not in every flow's
+ * state (most of whose size they were, all cleared at every new flow). */
+struct tls_event {
+    const struct tls_state *st;
     char ja3[6 * (3 * TLS_LIST_MAX + TLS_SMALL_LIST_MAX) + 16];
     char ja3_hash[33];
     char ja3s[6 * TLS_LIST_MAX + 32];
@@ -422,11 +428,11 @@ static bool parse_certificate(struct app_ctx *ctx, struct flow *f, struct tls_ce
 
 /* ---- fingerprints ------------------------------------------------------------ */
 
-static void ja3_compute(struct tls_state *st)
+static void ja3_compute(struct tls_event *ev)
 {
-    const struct tls_client_hello *ch = &st->ch;
-    struct sb b = {st->ja3, sizeof(st->ja3), 0};
-    st->ja3[0] = '\0';
+    const struct tls_client_hello *ch = &ev->st->ch;
+    struct sb b = {ev->ja3, sizeof(ev->ja3), 0};
+    ev->ja3[0] = '\0';
     sb_num(&b, ch->version, false);
     sb_text(&b, ",");
     sb_list(&b, ch->ciphers.v, ch->ciphers.n, false, "-");
@@ -440,20 +446,20 @@ static void ja3_compute(struct tls_state *st)
             sb_text(&b, "-");
         sb_num(&b, ch->pf[i], false);
     }
-    hex_digest(digest_md5(), st->ja3, b.len, st->ja3_hash, sizeof(st->ja3_hash));
+    hex_digest(digest_md5(), ev->ja3, b.len, ev->ja3_hash, sizeof(ev->ja3_hash));
 }
 
-static void ja3s_compute(struct tls_state *st)
+static void ja3s_compute(struct tls_event *ev)
 {
-    const struct tls_server_hello *sh = &st->sh;
-    struct sb b = {st->ja3s, sizeof(st->ja3s), 0};
-    st->ja3s[0] = '\0';
+    const struct tls_server_hello *sh = &ev->st->sh;
+    struct sb b = {ev->ja3s, sizeof(ev->ja3s), 0};
+    ev->ja3s[0] = '\0';
     sb_num(&b, sh->version, false);
     sb_text(&b, ",");
     sb_num(&b, sh->cipher, false);
     sb_text(&b, ",");
     sb_list(&b, sh->exts.v, sh->exts.n, false, "-");
-    hex_digest(digest_md5(), st->ja3s, b.len, st->ja3s_hash, sizeof(st->ja3s_hash));
+    hex_digest(digest_md5(), ev->ja3s, b.len, ev->ja3s_hash, sizeof(ev->ja3s_hash));
 }
 
 static const char *ja4_version(uint16_t v)
@@ -526,9 +532,9 @@ static void sha256_12(const char *s, size_t len, char out[13])
     out[12] = '\0';
 }
 
-static void ja4_compute(struct tls_state *st)
+static void ja4_compute(struct tls_event *ev)
 {
-    const struct tls_client_hello *ch = &st->ch;
+    const struct tls_client_hello *ch = &ev->st->ch;
     uint16_t v = 0;
     for (size_t i = 0; i < ch->nversions; i++) {
         if (!is_grease(ch->versions[i]) && ch->versions[i] > v)
@@ -560,7 +566,7 @@ static void ja4_compute(struct tls_state *st)
         }
         sha256_12(raw, b.len, c_hash);
     }
-    snprintf(st->ja4, sizeof(st->ja4), "t%s%c%02zu%02zu%s_%s_%s", ja4_version(v),
+    snprintf(ev->ja4, sizeof(ev->ja4), "t%s%c%02zu%02zu%s_%s_%s", ja4_version(v),
              ch->has_sni ? 'd' : 'i', nc > 99 ? (size_t)99 : nc, ne > 99 ? (size_t)99 : ne,
              alpn, b_hash, c_hash);
 }
@@ -607,7 +613,8 @@ static void put_fingerprint(struct json_text *w, const char *key, const char *ha
 
 static void tls_to_text(const void *tx, struct json_text *w)
 {
-    const struct tls_state *st = tx;
+    const struct tls_event *ev = tx;
+    const struct tls_state *st = ev->st;
     jt_object(w, "tls");
     if (st->resumed)
         jt_bool(w, "session_resumed", true);
@@ -627,11 +634,11 @@ static void tls_to_text(const void *tx, struct json_text *w)
             put_str(w, "notafter", st->cert.text.notafter);
     }
     if (st->ch.seen)
-        put_fingerprint(w, "ja3", st->ja3_hash, st->ja3);
+        put_fingerprint(w, "ja3", ev->ja3_hash, ev->ja3);
     if (st->sh.seen)
-        put_fingerprint(w, "ja3s", st->ja3s_hash, st->ja3s);
+        put_fingerprint(w, "ja3s", ev->ja3s_hash, ev->ja3s);
     if (st->ch.seen)
-        jt_string(w, "ja4", st->ja4);
+        jt_string(w, "ja4", ev->ja4);
     if (st->ch.alpn.n > 0)
         put_alpns(w, "client_alpns", &st->ch.alpn);
     if (st->sh.alpn.n > 0)
@@ -682,21 +689,23 @@ static void tls_finish(struct app_ctx *ctx, struct flow *f, struct tls_state *st
     tx.event_type = "tls";
     tx.dir = dir;
     tx.tx_id = st->tx_id++;
+    struct tls_event ev;
+    ev.st = st;
     tx.to_text = tls_to_text;
-    tx.tx = st;
+    tx.tx = &ev;
     if (st->ch.seen) {
-        ja3_compute(st);
-        ja4_compute(st);
+        ja3_compute(&ev);
+        ja4_compute(&ev);
         if (st->ch.sni_len > 0)
             add_buf(&tx, buf_sni, st->ch.sni, st->ch.sni_len);
-        add_buf(&tx, buf_ja3, st->ja3_hash, strlen(st->ja3_hash));
-        add_buf(&tx, buf_ja3_str, st->ja3, strlen(st->ja3));
-        add_buf(&tx, buf_ja4, st->ja4, strlen(st->ja4));
+        add_buf(&tx, buf_ja3, ev.ja3_hash, strlen(ev.ja3_hash));
+        add_buf(&tx, buf_ja3_str, ev.ja3, strlen(ev.ja3));
+        add_buf(&tx, buf_ja4, ev.ja4, strlen(ev.ja4));
     }
     if (st->sh.seen) {
-        ja3s_compute(st);
-        add_buf(&tx, buf_ja3s, st->ja3s_hash, strlen(st->ja3s_hash));
-        add_buf(&tx, buf_ja3s_str, st->ja3s, strlen(st->ja3s));
+        ja3s_compute(&ev);
+        add_buf(&tx, buf_ja3s, ev.ja3s_hash, strlen(ev.ja3s_hash));
+        add_buf(&tx, buf_ja3s_str, ev.ja3s, strlen(ev.ja3s));
     }
     if (st->cert.seen) {
         add_buf(&tx, buf_subject, st->cert.text.subject, strlen(st->cert.text.subject));
