@@ -196,12 +196,14 @@ static void count_frame(ww_engine *eng, const struct ww_packet *frame)
         eng->ctr[CTR_DECODER_MAX_PKT_SIZE] = frame->len;
 }
 
-/* --workers (offline): every worker process reads the whole capture and keeps
- * the frames whose innermost address pair hashes to its number. The hash is
- * symmetric and ignores ports, so both directions and every IP fragment of a
- * flow meet in one worker; frames without addresses go to worker 0. A frame
- * of another worker is decoded (to find its addresses) into scratch counters
- * and dropped uncounted, so the workers' stats add up to a single run's. */
+/* --workers: a frame belongs to the worker its innermost address pair hashes
+ * to. The hash is symmetric and ignores ports, so both directions and every
+ * IP fragment of a flow meet in one worker; frames without addresses go to
+ * worker 0. Offline the sensor's reader process asks ww_engine_owner for
+ * every frame and feeds it to that worker alone. An engine configured with
+ * workers.count > 1 (for hosts that give every frame to every engine) drops
+ * the frames of other workers itself: decoded (to find the addresses) into
+ * scratch counters and dropped uncounted, so the stats add up to one run's. */
 static uint64_t addr_hash(const struct ww_addr *a)
 {
     uint64_t hi, lo;
@@ -210,13 +212,28 @@ static uint64_t addr_hash(const struct ww_addr *a)
     return mix64(hi ^ mix64(lo ^ a->family));
 }
 
+static uint64_t owner_of(const struct pkt *p, enum decode_result r, uint64_t n)
+{
+    uint64_t h = r == DECODE_OK ? mix64(addr_hash(&p->src) + addr_hash(&p->dst)) : 0;
+    return h % n;
+}
+
+WW_EXPORT unsigned ww_engine_owner(const struct ww_packet *frame, unsigned n)
+{
+    if (!frame || n <= 1)
+        return 0;
+    struct pkt p;
+    uint64_t scratch[CTR_COUNT] = {0};
+    return (unsigned)owner_of(&p, decode_packet(frame, &p, scratch), n);
+}
+
 static bool decode_mine(ww_engine *eng, const struct ww_packet *frame, struct pkt *p,
                         enum decode_result *r)
 {
     uint64_t scratch[CTR_COUNT] = {0};
     *r = decode_packet(frame, p, scratch);
-    uint64_t h = *r == DECODE_OK ? mix64(addr_hash(&p->src) + addr_hash(&p->dst)) : 0;
-    if (h % conf_num(eng->cfg, CONF_WORKERS_COUNT) != conf_num(eng->cfg, CONF_WORKERS_ID))
+    if (owner_of(p, *r, conf_num(eng->cfg, CONF_WORKERS_COUNT)) !=
+        conf_num(eng->cfg, CONF_WORKERS_ID))
         return false;
     for (size_t i = 0; i < CTR_COUNT; i++)
         eng->ctr[i] += scratch[i];

@@ -100,6 +100,9 @@ WW_EXPORT int ww_engine_load_rules(ww_engine *eng, const char *const *paths, siz
                                    unsigned *failed);
 /* Also hands reassembled TCP payload to cb (for embedders and tools/ww-follow). */
 WW_EXPORT void ww_engine_set_stream_cb(ww_engine *eng, ww_stream_cb cb);
+/* Returns the worker (0 .. n - 1) that owns frame's flow: a symmetric hash of its
+ * innermost address pair, 0 for a frame without one (workers.count / workers.id). */
+WW_EXPORT unsigned ww_engine_owner(const struct ww_packet *frame, unsigned n);
 /* Returns 0; a malformed frame is an anomaly event and a counter, never an error. */
 WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *pkt);
 /* Returns 0 after expiring flows idle at time now (live capture calls it when idle). */

@@ -16,6 +16,7 @@
 
 #include <walletwatch.h>
 
+#include "dispatch.h"
 #include "eve-file.h"
 #include "workers.h"
 
@@ -52,6 +53,8 @@ struct run {
     const char *const *sigs; /* rule paths, reloaded on SIGUSR2 */
     size_t nsigs;
     ww_capture *cap;
+    struct ring *ring;       /* a worker offline: frames from the reader instead of cap */
+    struct ww_capture_stats reader_counters; /* ...and the capture's counters at the end */
     struct eve_file eve;
     bool eve_open;
     bool live;
@@ -465,11 +468,10 @@ static int open_output(struct run *r, const struct options *o)
 
 static void emit_stats(struct run *r)
 {
-    struct ww_capture_stats cs;
-    memset(&cs, 0, sizeof(cs));
+    struct ww_capture_stats cs = r->reader_counters;
     if (r->cap != NULL)
         ww_capture_stats(r->cap, &cs);
-    /* Offline every worker reads the same file: worker 0 alone counts its errors. */
+    /* Offline the reader sends the capture's counters to worker 0 alone. */
     ww_engine_emit_stats(r->eng, g_echo_quiet && !r->live ? NULL : &cs);
     eve_file_flush(&r->eve);
 }
@@ -538,11 +540,38 @@ static void handle_flags(struct run *r)
     }
 }
 
+/* A worker offline: frames and clock ticks from the reader (dispatch.h),
+ * handled in the order capture_loop handles a frame. */
+static int ring_loop(struct run *r)
+{
+    struct dispatch_item it;
+    while (!g_stop) {
+        handle_flags(r);
+        int rc = dispatch_next(r->ring, &it);
+        if (rc == 0)
+            break;
+        if (rc < 0) /* a signal: look at the flags */
+            continue;
+        if (it.kind == DISPATCH_COUNTERS) {
+            r->reader_counters = it.stats;
+        } else {
+            stats_offline(r, it.kind == DISPATCH_FRAME ? &it.pkt.ts : &it.clock);
+            ww_engine_tick(r->eng, &it.clock);
+            if (it.kind == DISPATCH_FRAME)
+                ww_engine_feed(r->eng, &it.pkt);
+        }
+        dispatch_done(r->ring);
+    }
+    return STATUS_OK;
+}
+
 /* Feeds every packet to the engine; returns the status of the capture side. */
 static int capture_loop(struct run *r)
 {
     struct ww_packet pkt;
     char err[1024];
+    if (r->ring != NULL)
+        return ring_loop(r);
     if (r->live) {
         clock_gettime(CLOCK_MONOTONIC, &r->last_flush);
         r->wall_next = r->last_flush;
@@ -567,8 +596,7 @@ static int capture_loop(struct run *r)
         } else if (rc == WW_E_EOF) {
             break;
         } else {
-            if (r->live || !g_echo_quiet) /* offline, every worker reads the same file */
-                fatal("%s", err);
+            fatal("%s", err);
             return STATUS_RUNTIME;
         }
     }
@@ -593,11 +621,33 @@ static int check_only(const struct options *o, const ww_config *cfg)
     return STATUS_OK;
 }
 
+/* The reader of --workers N offline: reads the capture once and hands each
+ * frame to its worker. Returns its exit status. */
+static int run_reader(struct run *r, const struct options *o, struct workers_child *child)
+{
+    int status = open_capture(r, o);
+    if (status < 0) {
+        char err[1024];
+        g_cap = r->cap;
+        install_signals();
+        int rc = dispatch_run(r->cap, child->rings, (unsigned)o->workers, &g_stop, err,
+                              sizeof(err));
+        g_cap = NULL;
+        status = rc == 0 ? STATUS_OK : STATUS_RUNTIME;
+        if (rc != 0)
+            fatal("%s", err);
+    }
+    workers_child_done(child);
+    return status;
+}
+
 /* --workers N: the capture, the BPF filter and the output are checked here,
- * once; then each worker reopens the capture (offline: takes its share by
- * workers.count / workers.id; live: joins a fanout group) and sends its events
- * to this process (workers.c). Rule problems are the same in every worker, so
- * worker 0 alone prints them. Returns the final status here, -1 in a worker. */
+ * once. Offline a reader process reopens the capture and sends each worker
+ * the frames of its flows (dispatch.h); live each worker reopens the
+ * interface and joins a fanout group. Each worker sends its events to this
+ * process (workers.c). Rule problems are the same in every worker, so worker
+ * 0 alone prints them. Returns the final status here or in the reader, -1 in
+ * a worker. */
 static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
 {
     int status = open_output(r, o);
@@ -607,24 +657,29 @@ static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
     r->cap = NULL;
     unsigned group = (unsigned)getpid() & 0xffff;
     struct workers_child child;
-    status = workers_run((unsigned)o->workers, &r->eve, &child);
+    status = workers_run((unsigned)o->workers, o->iface == NULL, &r->eve, &child);
     if (status >= 0)
         return status;
-    g_echo_quiet = child.id > 0;
     eve_file_close(&r->eve);
+    if (child.reader) {
+        r->eve_open = false;
+        return run_reader(r, o, &child);
+    }
+    g_echo_quiet = child.id > 0;
     char num[32], err[1024];
     if (workers_child_output(&r->eve, &child) != 0) {
         fatal("%s", ww_strerror(WW_E_NOMEM));
         return STATUS_RUNTIME;
     }
     snprintf(num, sizeof(num), "%u", child.id);
-    ww_config_set(cfg, "workers.id", num, err, sizeof(err)); /* live too: flow ids apart */
-    snprintf(num, sizeof(num), "%lu", o->workers);
-    if (o->iface == NULL)
-        ww_config_set(cfg, "workers.count", num, err, sizeof(err));
+    ww_config_set(cfg, "workers.id", num, err, sizeof(err)); /* flow ids apart */
+    if (child.ring != NULL) {
+        r->ring = child.ring;
+        return -1;
+    }
     if ((status = open_capture(r, o)) >= 0)
         return status;
-    if (r->live && ww_capture_set_fanout(r->cap, group, err, sizeof(err)) != 0) {
+    if (ww_capture_set_fanout(r->cap, group, err, sizeof(err)) != 0) {
         fatal("%s", err);
         return STATUS_RUNTIME;
     }

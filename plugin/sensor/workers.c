@@ -1,25 +1,34 @@
 /* workers.c — --workers N: the parent that merges, and a worker's pipe.
  *
  * libnids keeps one global state per process, so a worker is a process.
- * Offline each worker reads the whole capture and keeps its share of the
- * flows (engine keys workers.count / workers.id); live each worker's socket
- * gets its share from PACKET_FANOUT. A worker writes its EVE lines, batched
+ * Offline one more process, the reader, reads the capture once and copies
+ * each frame into the shared ring of the worker that owns its flow
+ * (dispatch.c, ring.c); live each worker's socket gets its share from
+ * PACKET_FANOUT. A worker writes its EVE lines, batched
  * but always whole (eve-file.c), to its own pipe. The parent polls every
  * pipe, cuts complete lines and hands each to eve_file_line, so each write()
  * to the EVE file carries whole lines: lines of different workers interleave,
  * their bytes never do. A partial line left by a worker that died is dropped.
  *
+ * The reader writes nothing to its pipe: its end of file says it has ended,
+ * and the parent then finishes every ring, so that no worker waits for a
+ * reader that died. A worker's end of file makes the parent mark its ring
+ * left, so that the reader does not wait for room there.
+ *
  * `stats` events are not passed through. A worker's k-th stats event waits
  * until every worker still running has sent its k-th; then one merged event
- * is written. Offline every worker sees every frame's timestamp, so all cross
- * the --stats-interval boundaries at the same packets and round k is the same
- * interval everywhere; live, rounds are matched by number. Merging: counters
+ * is written. Offline the reader sends every worker a clock tick each time
+ * packet time enters a new second, so all cross the --stats-interval
+ * boundaries at the same packets and round k is the same interval everywhere;
+ * live, rounds are matched by number. Merging: counters
  * add up, memcaps and memuse included (each worker has the configured caps,
  * so the total memory allowed is the per-worker value × N); uptime, *_max and
  * max_pkt_size take the maximum; avg_pkt_size is recomputed from
  * decoder.bytes / decoder.pkts; the timestamp is the latest. */
 #define _GNU_SOURCE /* ppoll: wait with the signals unblocked, atomically */
 #include "workers.h"
+
+#include "ring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +51,9 @@
 #define LINE_MAX_BYTES (64u << 20) /* a longer line is dropped, not buffered */
 #define PIPE_BYTES (1 << 20)       /* fewer wake-ups than the default 64 KiB pipe */
 #define STATUS_RUNTIME 1           /* SPEC: runtime failure */
+#define RINGS_TOTAL (64u << 20)    /* shared out among the workers' rings... */
+#define RING_MOST (16u << 20)      /* ...each 16 MiB at most */
+#define RING_LEAST (2u << 20)      /* and 2 MiB at least: frames up to 512 KiB */
 
 struct worker {
     pid_t pid;
@@ -57,6 +69,9 @@ struct pool {
     struct worker *w;
     unsigned n;
     struct eve_file *out;
+    struct ring **rings; /* offline: worker i's frames from the reader; NULL live */
+    pid_t reader_pid;    /* 0 without a reader */
+    int reader_fd;       /* its pipe; -1 after end of file */
     bool warned_long, warned_partial, warned_stats;
 };
 
@@ -260,6 +275,21 @@ static void end_of_pipe(struct pool *pl, unsigned id)
     close(w->fd);
     w->fd = -1;
     w->used = 0;
+    if (pl->rings != NULL) /* the reader must not wait for room in its ring */
+        ring_leave(pl->rings[id]);
+}
+
+/* The reader wrote nothing; at its end (even a crash) every worker drains its ring. */
+static void read_reader(struct pool *pl)
+{
+    char buf[256];
+    ssize_t n = read(pl->reader_fd, buf, sizeof(buf));
+    if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN)))
+        return;
+    close(pl->reader_fd);
+    pl->reader_fd = -1;
+    for (unsigned i = 0; i < pl->n; i++)
+        ring_finish(pl->rings[i]);
 }
 
 static void read_worker(struct pool *pl, unsigned id)
@@ -293,7 +323,10 @@ static void handle_signals(struct pool *pl)
     if (g_stop_sig != 0) {
         int sig = g_stop_sig;
         g_stop_sig = 0;
-        signal_workers(pl, sig);
+        if (pl->reader_fd >= 0) /* it stops reading; the workers drain its rings */
+            kill(pl->reader_pid, sig);
+        else
+            signal_workers(pl, sig);
     }
     if (g_usr2) {
         g_usr2 = 0;
@@ -337,6 +370,10 @@ static void parent_loop(struct pool *pl, struct pollfd *pfd, unsigned *idx)
             pfd[nfd] = (struct pollfd){.fd = pl->w[i].fd, .events = POLLIN};
             idx[nfd++] = i;
         }
+        if (pl->reader_fd >= 0) {
+            pfd[nfd] = (struct pollfd){.fd = pl->reader_fd, .events = POLLIN};
+            idx[nfd++] = pl->n;
+        }
         if (nfd == 0)
             break;
         int rc = ppoll(pfd, nfd, NULL, &old);
@@ -345,7 +382,9 @@ static void parent_loop(struct pool *pl, struct pollfd *pfd, unsigned *idx)
             break;
         }
         for (nfds_t k = 0; rc > 0 && k < nfd; k++)
-            if (pfd[k].revents != 0)
+            if (pfd[k].revents != 0 && idx[k] == pl->n)
+                read_reader(pl);
+            else if (pfd[k].revents != 0)
                 read_worker(pl, idx[k]);
         merge_rounds(pl, false);
         eve_file_flush(pl->out);
@@ -355,7 +394,20 @@ static void parent_loop(struct pool *pl, struct pollfd *pfd, unsigned *idx)
     sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* The worst exit status of the workers. */
+/* The exit status of a child; 1 when a signal killed it. */
+static int wait_child(pid_t pid, const char *who)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    fprintf(stderr, "walletwatch: %s: killed by signal %d\n", who,
+            WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    return STATUS_RUNTIME;
+}
+
+/* The worst exit status of the workers and the reader. */
 static int reap(struct pool *pl)
 {
     int worst = 0;
@@ -365,17 +417,15 @@ static int reap(struct pool *pl)
             close(w->fd);
         if (w->pid <= 0)
             continue;
-        int st, code;
-        while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
-            ;
-        if (WIFEXITED(st)) {
-            code = WEXITSTATUS(st);
-        } else {
-            char msg[64];
-            snprintf(msg, sizeof(msg), "killed by signal %d", WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-            warn(msg, i);
-            code = STATUS_RUNTIME;
-        }
+        char who[32];
+        snprintf(who, sizeof(who), "worker %u", i);
+        int code = wait_child(w->pid, who);
+        worst = code > worst ? code : worst;
+    }
+    if (pl->reader_fd >= 0)
+        close(pl->reader_fd);
+    if (pl->reader_pid > 0) {
+        int code = wait_child(pl->reader_pid, "reader");
         worst = code > worst ? code : worst;
     }
     return worst;
@@ -383,20 +433,22 @@ static int reap(struct pool *pl)
 
 static void pool_free(struct pool *pl)
 {
-    for (unsigned i = 0; i < pl->n; i++) {
+    for (unsigned i = 0; pl->w != NULL && i < pl->n; i++) {
         for (size_t k = 0; k < pl->w[i].nstats; k++)
             free(pl->w[i].stats[k]);
         free(pl->w[i].stats);
         free(pl->w[i].buf);
     }
+    for (unsigned i = 0; pl->rings != NULL && i < pl->n; i++)
+        ring_free(pl->rings[i]);
     free(pl->w);
+    free(pl->rings);
 }
 
-/* In the new worker: drop the parent's ends, die with the parent. */
-static void become_worker(struct pool *pl, unsigned i, int wfd, pid_t parent,
-                          struct workers_child *child)
+/* In a new child: drop the parent's ends of the first n pipes, die with the parent. */
+static void leave_parent(struct pool *pl, unsigned n, pid_t parent)
 {
-    for (unsigned j = 0; j < i; j++)
+    for (unsigned j = 0; j < n; j++)
         close(pl->w[j].fd);
     free(pl->w);
 #ifdef __linux__
@@ -404,12 +456,58 @@ static void become_worker(struct pool *pl, unsigned i, int wfd, pid_t parent,
 #endif
     if (getppid() != parent)
         _exit(STATUS_RUNTIME);
-    child->id = i;
-    child->fd = wfd;
 }
 
-/* Returns the number of workers started; on failure the rest are not. */
-static unsigned spawn(struct pool *pl, struct workers_child *child, bool *in_child)
+/* In the new worker i: its pipe and its ring. */
+static void become_worker(struct pool *pl, unsigned i, int wfd, pid_t parent,
+                          struct workers_child *child)
+{
+    leave_parent(pl, i, parent);
+    child->id = i;
+    child->fd = wfd;
+    child->ring = pl->rings != NULL ? pl->rings[i] : NULL;
+    free(pl->rings);
+}
+
+/* In the reader: its pipe and every ring. */
+static void become_reader(struct pool *pl, int wfd, pid_t parent, struct workers_child *child)
+{
+    leave_parent(pl, pl->n, parent);
+    child->reader = true;
+    child->fd = wfd;
+    child->rings = pl->rings;
+}
+
+/* Forks the reader after the workers; returns false when it could not start. */
+static bool spawn_reader(struct pool *pl, pid_t parent, struct workers_child *child,
+                         bool *in_child)
+{
+    int p[2];
+    if (pipe(p) != 0) {
+        fprintf(stderr, "walletwatch: cannot start the reader: %s\n", strerror(errno));
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        become_reader(pl, p[1], parent, child);
+        *in_child = true;
+        return true;
+    }
+    close(p[1]);
+    if (pid < 0) {
+        fprintf(stderr, "walletwatch: cannot start the reader: %s\n", strerror(errno));
+        close(p[0]);
+        return false;
+    }
+    pl->reader_pid = pid;
+    pl->reader_fd = p[0];
+    return true;
+}
+
+/* Returns true when every worker (and the reader) started; on failure the
+ * rest are not. */
+static bool spawn(struct pool *pl, struct workers_child *child, bool *in_child)
 {
     pid_t parent = getpid();
     fflush(NULL); /* nothing buffered is written twice */
@@ -417,7 +515,7 @@ static unsigned spawn(struct pool *pl, struct workers_child *child, bool *in_chi
         int p[2];
         if (pipe(p) != 0) {
             fprintf(stderr, "walletwatch: cannot start worker %u: %s\n", i, strerror(errno));
-            return i;
+            return false;
         }
 #ifdef F_SETPIPE_SZ
         fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES); /* best effort: the default also works */
@@ -427,29 +525,46 @@ static unsigned spawn(struct pool *pl, struct workers_child *child, bool *in_chi
             close(p[0]);
             become_worker(pl, i, p[1], parent, child);
             *in_child = true;
-            return i;
+            return true;
         }
         close(p[1]);
         if (pid < 0) {
             fprintf(stderr, "walletwatch: cannot start worker %u: %s\n", i, strerror(errno));
             close(p[0]);
-            return i;
+            return false;
         }
         pl->w[i].pid = pid;
         pl->w[i].fd = p[0];
     }
-    return pl->n;
+    return pl->rings == NULL || spawn_reader(pl, parent, child, in_child);
 }
 
-int workers_run(unsigned n, struct eve_file *out, struct workers_child *child)
+/* The size of each worker's ring: RINGS_TOTAL shared out, within the bounds. */
+static size_t ring_bytes(unsigned n)
 {
-    struct pool pl = {.n = n, .out = out};
+    size_t each = RINGS_TOTAL / n;
+    return each > RING_MOST ? RING_MOST : each < RING_LEAST ? RING_LEAST : each;
+}
+
+static bool make_rings(struct pool *pl)
+{
+    pl->rings = calloc(pl->n, sizeof(*pl->rings));
+    for (unsigned i = 0; pl->rings != NULL && i < pl->n; i++)
+        if ((pl->rings[i] = ring_new(ring_bytes(pl->n))) == NULL)
+            return false;
+    return pl->rings != NULL;
+}
+
+int workers_run(unsigned n, bool with_reader, struct eve_file *out, struct workers_child *child)
+{
+    struct pool pl = {.n = n, .out = out, .reader_fd = -1};
+    memset(child, 0, sizeof(*child));
     pl.w = calloc(n, sizeof(*pl.w));
-    struct pollfd *pfd = calloc(n, sizeof(*pfd));
-    unsigned *idx = calloc(n, sizeof(*idx));
-    if (pl.w == NULL || pfd == NULL || idx == NULL) {
+    struct pollfd *pfd = calloc(n + 1, sizeof(*pfd));
+    unsigned *idx = calloc(n + 1, sizeof(*idx));
+    if (pl.w == NULL || pfd == NULL || idx == NULL || (with_reader && !make_rings(&pl))) {
         fprintf(stderr, "walletwatch: cannot start workers: %s\n", strerror(ENOMEM));
-        free(pl.w);
+        pool_free(&pl);
         free(pfd);
         free(idx);
         return STATUS_RUNTIME;
@@ -457,26 +572,34 @@ int workers_run(unsigned n, struct eve_file *out, struct workers_child *child)
     for (unsigned i = 0; i < n; i++)
         pl.w[i].fd = -1;
     bool in_child = false;
-    unsigned started = spawn(&pl, child, &in_child);
+    bool ok = spawn(&pl, child, &in_child);
     if (in_child) {
         free(pfd);
         free(idx);
         return -1;
     }
-    bool ok = started == n;
     for (unsigned i = 0; ok && i < n; i++) {
         pl.w[i].size = BUF_START;
         ok = (pl.w[i].buf = malloc(BUF_START)) != NULL;
     }
-    if (!ok) /* the workers that did start would only fill their pipes */
+    if (!ok) { /* the children that did start would only wait or fill their pipes */
         signal_workers(&pl, SIGTERM);
-    else
+        if (pl.reader_pid > 0)
+            kill(pl.reader_pid, SIGTERM);
+    } else {
         parent_loop(&pl, pfd, idx);
+    }
     int status = reap(&pl);
     pool_free(&pl);
     free(pfd);
     free(idx);
     return ok ? status : STATUS_RUNTIME;
+}
+
+void workers_child_done(struct workers_child *child)
+{
+    free((void *)child->rings); /* the array; the rings go with the process */
+    child->rings = NULL;
 }
 
 int workers_child_output(struct eve_file *ef, const struct workers_child *child)
