@@ -52,8 +52,7 @@
 #define PIPE_BYTES (1 << 20)       /* fewer wake-ups than the default 64 KiB pipe */
 #define STATUS_RUNTIME 1           /* SPEC: runtime failure */
 #define RINGS_TOTAL (64u << 20)    /* shared out among the workers' rings... */
-#define RING_MOST (16u << 20)      /* ...each 16 MiB at most */
-#define RING_LEAST (2u << 20)      /* and 2 MiB at least: frames up to 512 KiB */
+#define RING_LEAST (2u << 20)      /* ...each 2 MiB at least: frames up to 512 KiB */
 
 struct worker {
     pid_t pid;
@@ -539,11 +538,15 @@ static bool spawn(struct pool *pl, struct workers_child *child, bool *in_child)
     return pl->rings == NULL || spawn_reader(pl, parent, child, in_child);
 }
 
-/* The size of each worker's ring: RINGS_TOTAL shared out, within the bounds. */
+/* The size of each worker's ring: a power of two, RINGS_TOTAL shared out
+ * (32 MiB each for two workers: room to even out bursts of one worker's
+ * flows), RING_LEAST at least. */
 static size_t ring_bytes(unsigned n)
 {
-    size_t each = RINGS_TOTAL / n;
-    return each > RING_MOST ? RING_MOST : each < RING_LEAST ? RING_LEAST : each;
+    size_t each = RING_LEAST;
+    while (each * 2 * n <= RINGS_TOTAL)
+        each *= 2;
+    return each;
 }
 
 static bool make_rings(struct pool *pl)
