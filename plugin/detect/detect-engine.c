@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "../include/walletwatch.h"
+#include "../util/hash.h"
 #include "detect-engine-int.h"
 #include "rule-parse.h"
 
@@ -21,7 +22,46 @@ struct load_ctx {
     void *user;
     unsigned failed;
     bool oom;
+    /* gid:sid of the rules kept, open addressing: slot = index in de->rules + 1,
+     * 0 empty; at most half full. Rule sets run to tens of thousands of rules. */
+    uint32_t *sid_slots;
+    size_t sid_cap; /* a power of two */
 };
+
+static uint64_t sid_key(const struct rule *r)
+{
+    return (uint64_t)r->gid << 32 | r->sid;
+}
+
+/* The slot of r's gid:sid: the kept rule with it, or the empty slot for it. */
+static uint32_t *sid_slot(const struct load_ctx *lc, const struct rule *r)
+{
+    size_t mask = lc->sid_cap - 1, i = (size_t)mix64(sid_key(r)) & mask;
+    while (lc->sid_slots[i] != 0 && sid_key(lc->de->rules[lc->sid_slots[i] - 1]) != sid_key(r))
+        i = (i + 1) & mask;
+    return &lc->sid_slots[i];
+}
+
+/* Keeps the table at most half full; false when out of memory. */
+static bool sid_reserve(struct load_ctx *lc)
+{
+    if (2 * (lc->de->nrules + 1) <= lc->sid_cap)
+        return true;
+    size_t cap = lc->sid_cap ? 2 * lc->sid_cap : 1024;
+    uint32_t *old = lc->sid_slots;
+    size_t old_cap = lc->sid_cap;
+    lc->sid_slots = calloc(cap, sizeof(*lc->sid_slots));
+    if (!lc->sid_slots) {
+        lc->sid_slots = old;
+        return false;
+    }
+    lc->sid_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i] != 0)
+            *sid_slot(lc, lc->de->rules[old[i] - 1]) = old[i];
+    free(old);
+    return true;
+}
 
 static void load_report(void *user, const char *msg)
 {
@@ -41,16 +81,20 @@ static void load_rule(void *user, struct rule *r)
 {
     struct load_ctx *lc = user;
     struct detect_engine *de = lc->de;
-    for (size_t i = 0; i < de->nrules; i++) {
-        const struct rule *o = de->rules[i];
-        if (o->sid == r->sid && o->gid == r->gid) {
-            char msg[1024];
-            snprintf(msg, sizeof(msg), "%s:%u: duplicate sid %u (first at %s:%u)", r->file,
-                     r->line, r->sid, o->file, o->line);
-            load_error(user, msg);
-            rule_free(r);
-            return;
-        }
+    if (!sid_reserve(lc)) {
+        lc->oom = true;
+        rule_free(r);
+        return;
+    }
+    uint32_t *slot = sid_slot(lc, r);
+    if (*slot != 0) {
+        const struct rule *o = de->rules[*slot - 1];
+        char msg[1024];
+        snprintf(msg, sizeof(msg), "%s:%u: duplicate sid %u (first at %s:%u)", r->file, r->line,
+                 r->sid, o->file, o->line);
+        load_error(user, msg);
+        rule_free(r);
+        return;
     }
     if (de->nrules == de->cap) {
         size_t cap = de->cap ? de->cap * 2 : 256;
@@ -64,6 +108,7 @@ static void load_rule(void *user, struct rule *r)
         de->cap = cap;
     }
     de->rules[de->nrules++] = r;
+    *slot = (uint32_t)de->nrules;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -215,13 +260,14 @@ int detect_engine_load(const struct detect_config *cfg, detect_report_fn report,
     struct detect_engine *de = calloc(1, sizeof(*de));
     if (!de)
         return WW_E_NOMEM;
-    struct load_ctx lc = {de, report, user, 0, false};
+    struct load_ctx lc = {de, report, user, 0, false, NULL, 0};
     de->vars = detect_vars_new(cfg->home_net);
     de->datasets = dataset_registry_new(cfg->dataset_memcap);
     int rc = de->vars && de->datasets ? load_configs(de, cfg, &lc) : WW_E_NOMEM;
     struct rule_parse_ctx pc = {de->vars, de->datasets, cfg->flowbits, de->classes, NULL};
     for (size_t i = 0; rc == 0 && i < cfg->npaths; i++)
         rc = load_path(cfg->paths[i], &pc, &lc);
+    free(lc.sid_slots);
     if (rc == 0 && lc.oom)
         rc = WW_E_NOMEM;
     if (rc == 0)
