@@ -19,6 +19,7 @@ struct buf_entry {
     char name[BUF_NAME_MAX];
     char app_proto[BUF_PROTO_MAX]; /* "" = any protocol */
     unsigned dirs;
+    bool used; /* a rule of a loaded rule set inspects it */
 };
 
 struct buf_alias {
@@ -111,6 +112,17 @@ const char *detect_buffer_app_proto(int id)
     if (!buf_valid_id(id) || buf_table[id].app_proto[0] == '\0')
         return NULL;
     return buf_table[id].app_proto;
+}
+
+void detect_buffer_set_used(int id, bool used)
+{
+    if (buf_valid_id(id))
+        buf_table[id].used = used;
+}
+
+bool detect_buffer_used(int id)
+{
+    return buf_valid_id(id) && buf_table[id].used;
 }
 
 unsigned detect_buffer_dirs(int id)

@@ -29,6 +29,12 @@ int detect_buffer_register(const char *name, const char *app_proto, unsigned dir
 int detect_buffer_alias(const char *alias, const char *name);
 /* Returns the id of a registered name or alias, or -1. */
 int detect_buffer_id(const char *name);
+/* Marks id as inspected (or not) by a rule of a loaded rule set, so that a
+ * parser may skip work only such a buffer needs (hashing every response body
+ * for file.sha256). The engine only ever sets it: after a reload that drops
+ * the rule the work goes on, which is only slower, never wrong. */
+void detect_buffer_set_used(int id, bool used);
+bool detect_buffer_used(int id);
 const char *detect_buffer_name(int id);
 const char *detect_buffer_app_proto(int id);
 unsigned detect_buffer_dirs(int id);

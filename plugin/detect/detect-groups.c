@@ -94,6 +94,8 @@ static uint8_t buffer_dirs(const struct rule *r)
 static bool add_rule(struct detect_engine *de, struct rule *r, uint32_t idx)
 {
     r->buffer_dirs = buffer_dirs(r);
+    for (uint32_t i = 0; i < r->nbuffers; i++)
+        detect_buffer_set_used(r->buffers[i].id, true);
     int app = first_app_buffer(r);
     if (app < 0) {
         uint32_t back = stream_lookback(r);

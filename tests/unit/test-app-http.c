@@ -570,6 +570,28 @@ static void test_body_depth_and_hash(void **state)
     assert_non_null(strstr(recs[1].json, want));
 }
 
+/* Response bodies are hashed only while a loaded rule inspects file.sha256. */
+static void test_hash_only_for_rules(void **state)
+{
+    (void)state;
+    int sha_id = detect_buffer_id("file.sha256");
+    for (int used = 0; used < 2; used++) {
+        detect_buffer_set_used(sha_id, used);
+        reset();
+        void *st = http_parser.state_new();
+        assert_int_equal(feeds(st, DIR_TOSERVER, "GET /f HTTP/1.0\r\n\r\n"), 0);
+        assert_int_equal(feeds(st, DIR_TOCLIENT, "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+                         0);
+        http_parser.state_free(st);
+        assert_int_equal(nrec, 2);
+        assert_buf(&recs[1], "http.response_body", "hello");
+        if (used)
+            assert_non_null(rec_buf(&recs[1], "file.sha256"));
+        else
+            assert_null(rec_buf(&recs[1], "file.sha256"));
+    }
+}
+
 static void expect_cap(const char *input, size_t len, const char *event)
 {
     reset();
@@ -1119,6 +1141,7 @@ static int group_setup(void **state)
     assert_int_equal(detect_buffer_id("file.data"), detect_buffer_id("http.response_body"));
     assert_int_equal(detect_buffer_id("http_raw_host"), detect_buffer_id("http.host.raw"));
     assert_true(detect_buffer_id("file.sha256") > 0);
+    detect_buffer_set_used(detect_buffer_id("file.sha256"), true); /* as a rule on it would */
     return 0;
 }
 
@@ -1140,6 +1163,7 @@ int main(void)
         cmocka_unit_test(test_deflate),
         cmocka_unit_test(test_decompression_bomb),
         cmocka_unit_test(test_body_depth_and_hash),
+        cmocka_unit_test(test_hash_only_for_rules),
         cmocka_unit_test(test_header_caps),
         cmocka_unit_test(test_invalid_framing),
         cmocka_unit_test(test_head_204_304),
