@@ -31,9 +31,9 @@ struct buf_alias {
  * hold the packet's source or destination address (4 or 16 bytes) so that
  * `dataset:isset,...,type ipv4` can test addresses like any other buffer. */
 static struct buf_entry buf_table[DETECT_BUF_MAX] = {
-    [DETECT_BUF_PKT_DATA] = {"pkt_data", "", BUF_TOSERVER | BUF_TOCLIENT},
-    [DETECT_BUF_IP_SRC] = {"ip.src", "", BUF_TOSERVER | BUF_TOCLIENT},
-    [DETECT_BUF_IP_DST] = {"ip.dst", "", BUF_TOSERVER | BUF_TOCLIENT},
+    [DETECT_BUF_PKT_DATA] = {"pkt_data", "", BUF_TOSERVER | BUF_TOCLIENT, false},
+    [DETECT_BUF_IP_SRC] = {"ip.src", "", BUF_TOSERVER | BUF_TOCLIENT, false},
+    [DETECT_BUF_IP_DST] = {"ip.dst", "", BUF_TOSERVER | BUF_TOCLIENT, false},
 };
 static int buf_count = DETECT_BUF_FIRST_APP;
 static struct buf_alias buf_aliases[BUF_ALIAS_MAX];
