@@ -5,6 +5,7 @@
  * Link types: tcpdump.org/linktypes.html. DLT_RAW is 12 on most systems and
  * 14 on OpenBSD; savefiles store it as LINKTYPE_RAW 101. */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "decode.h"
@@ -47,15 +48,8 @@ enum decode_result decode_invalid(struct decode_ctx *c, enum decode_event ev)
 
 void decode_pkt_reset_ip(struct pkt *pkt)
 {
-    const struct pkt keep = *pkt;
-
-    memset(pkt, 0, sizeof(*pkt));
-    pkt->frame = keep.frame;
-    memcpy(pkt->vlan, keep.vlan, sizeof(pkt->vlan));
-    pkt->vlan_count = keep.vlan_count;
-    pkt->tunnel = keep.tunnel;
-    memcpy(pkt->events, keep.events, sizeof(pkt->events));
-    pkt->event_count = keep.event_count;
+    size_t from = offsetof(struct pkt, ip_version);
+    memset((char *)pkt + from, 0, sizeof(*pkt) - from);
 }
 
 static enum decode_result decode_link(struct decode_ctx *c, int linktype, const uint8_t *p,

@@ -44,6 +44,11 @@ struct pkt {
     uint16_t vlan[PKT_MAX_VLAN]; /* outermost first */
     uint8_t vlan_count;
     uint8_t tunnel; /* enum pkt_tunnel: the innermost encapsulation crossed */
+    enum decode_event events[PKT_MAX_EVENTS];
+    uint8_t event_count;
+
+    /* From here on, cleared before each (possibly inner) IP header:
+     * decode_pkt_reset_ip keeps only the fields above. */
 
     /* Innermost IP packet, trimmed to its IP total / payload length, so
      * Ethernet padding is never payload. */
@@ -79,9 +84,6 @@ struct pkt {
     bool ipv4_csum_bad;        /* IPv4 header checksum wrong (kept: offload and anonymised
                                 * captures have them; the stream glue fixes a copy for libnids) */
     bool defragmented;         /* rebuilt from fragments by libnids (set by the stream glue) */
-
-    enum decode_event events[PKT_MAX_EVENTS];
-    uint8_t event_count;
 };
 
 enum decode_result {
