@@ -9,6 +9,7 @@
 # (ww-dns-srv 10.99.2.53, ww-dns-cli 10.99.2.1, joined by a veth pair with
 # checksum offload off) and removes again. No other address is used.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 
 MODE=${1:-udp}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,16 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip link add ww-dns0 netns "$SRV" type veth peer name ww-dns1 netns "$CLI"
-ip -n "$SRV" addr add $SADDR/24 dev ww-dns0
-ip -n "$CLI" addr add 10.99.2.1/24 dev ww-dns1
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set ww-dns0 up
-ip -n "$CLI" link set ww-dns1 up
-ip netns exec "$SRV" ethtool -K ww-dns0 tx off tso off gso off gro off >/dev/null
-ip netns exec "$CLI" ethtool -K ww-dns1 tx off tso off gso off gro off >/dev/null
+veth_pair "$SRV" ww-dns0 $SADDR "$CLI" ww-dns1 10.99.2.1
 
 cat >"$TMP/hosts" <<'HOSTS'
 10.99.2.80 wallet.internal

@@ -6,6 +6,7 @@
 # and ww-ftp-b (server, 10.97.0.2), a temporary vsftpd config and a
 # temporary local user "wwftp".
 set -eu
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/input.pcap}
 export DEBIAN_FRONTEND=noninteractive
@@ -22,14 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add ww-ftp-a
-ip netns add ww-ftp-b
-ip link add ww-ftp-va netns ww-ftp-a type veth peer name ww-ftp-vb netns ww-ftp-b
-ip -n ww-ftp-a addr add 10.97.0.1/24 dev ww-ftp-va
-ip -n ww-ftp-b addr add 10.97.0.2/24 dev ww-ftp-vb
-for ns in ww-ftp-a ww-ftp-b; do ip -n $ns link set lo up; done
-ip -n ww-ftp-a link set ww-ftp-va up
-ip -n ww-ftp-b link set ww-ftp-vb up
+veth_pair ww-ftp-a ww-ftp-va 10.97.0.1 ww-ftp-b ww-ftp-vb 10.97.0.2
 
 useradd -m -s /bin/sh wwftp
 echo 'wwftp:Hot-Wallet-0ps' | chpasswd

@@ -9,6 +9,7 @@
 # ww-msg-b, joined by a veth pair; tcpdump captures in ww-msg-a. Creates
 # and removes its namespaces, config and temp dir.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 NSA=ww-msg-a
 NSB=ww-msg-b
@@ -28,20 +29,7 @@ for pkg in ngircd tcpdump iproute2; do
     dpkg -s "$pkg" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg"
 done
 
-ip netns add "$NSA"
-ip netns add "$NSB"
-ip link add ww-msg-va type veth peer name ww-msg-vb
-ip link set ww-msg-va netns "$NSA"
-ip link set ww-msg-vb netns "$NSB"
-ip -n "$NSA" addr add 10.98.0.1/24 dev ww-msg-va
-ip -n "$NSB" addr add 10.98.0.2/24 dev ww-msg-vb
-for ns in "$NSA" "$NSB"; do
-    ip -n "$ns" link set lo up
-done
-ip -n "$NSA" link set ww-msg-va up
-ip -n "$NSB" link set ww-msg-vb up
-ip netns exec "$NSA" ethtool -K ww-msg-va tso off gso off gro off 2>/dev/null || true
-ip netns exec "$NSB" ethtool -K ww-msg-vb tso off gso off gro off 2>/dev/null || true
+veth_pair "$NSA" ww-msg-va 10.98.0.1 "$NSB" ww-msg-vb 10.98.0.2
 
 cat >"$T/ngircd.conf" <<CFG
 [Global]

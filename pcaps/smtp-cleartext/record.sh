@@ -7,6 +7,7 @@
 # and removes the network namespaces ww-smtp-a (client, 10.97.0.1) and
 # ww-smtp-b (server, 10.97.0.2) and a temporary Postfix instance.
 set -eu
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/input.pcap}
 export DEBIAN_FRONTEND=noninteractive
@@ -27,19 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add ww-smtp-a
-ip netns add ww-smtp-b
-ip link add ww-smtp-va netns ww-smtp-a type veth peer name ww-smtp-vb netns ww-smtp-b
-ip -n ww-smtp-a addr add 10.97.0.1/24 dev ww-smtp-va
-ip -n ww-smtp-b addr add 10.97.0.2/24 dev ww-smtp-vb
-for ns in ww-smtp-a ww-smtp-b; do
-    ip -n $ns link set lo up
-done
-ip -n ww-smtp-a link set ww-smtp-va up
-ip -n ww-smtp-b link set ww-smtp-vb up
-# no offloads: one MTU-sized segment per packet, as on a wire
-ip netns exec ww-smtp-a ethtool -K ww-smtp-va tso off gso off gro off 2>/dev/null || true
-ip netns exec ww-smtp-b ethtool -K ww-smtp-vb tso off gso off gro off 2>/dev/null || true
+veth_pair ww-smtp-a ww-smtp-va 10.97.0.1 ww-smtp-b ww-smtp-vb 10.97.0.2
 
 # A private Postfix instance: its own config, queue and data directories.
 mkdir -p "$TMP/etc/sasl" "$TMP/queue" "$TMP/data"

@@ -8,6 +8,7 @@
 # removes the network namespaces ww-tel-a (client, 10.97.0.1) and ww-tel-b
 # (server, 10.97.0.2) and a temporary local user "wwtel".
 set -eu
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-$HERE/input.pcap}
 export DEBIAN_FRONTEND=noninteractive
@@ -25,14 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add ww-tel-a
-ip netns add ww-tel-b
-ip link add ww-tel-va netns ww-tel-a type veth peer name ww-tel-vb netns ww-tel-b
-ip -n ww-tel-a addr add 10.97.0.1/24 dev ww-tel-va
-ip -n ww-tel-b addr add 10.97.0.2/24 dev ww-tel-vb
-for ns in ww-tel-a ww-tel-b; do ip -n $ns link set lo up; done
-ip -n ww-tel-a link set ww-tel-va up
-ip -n ww-tel-b link set ww-tel-vb up
+veth_pair ww-tel-a ww-tel-va 10.97.0.1 ww-tel-b ww-tel-vb 10.97.0.2
 
 useradd -m -s /bin/sh wwtel
 echo 'wwtel:Signer-Key-42' | chpasswd

@@ -11,6 +11,7 @@
 # (ww-tls-srv 10.99.3.2 port 443, ww-tls-cli 10.99.3.1, a veth pair with
 # checksum offload off) and removes again; the key is thrown away.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 
 VER=${1:-1.2}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -38,16 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip link add ww-tls0 netns "$SRV" type veth peer name ww-tls1 netns "$CLI"
-ip -n "$SRV" addr add 10.99.3.2/24 dev ww-tls0
-ip -n "$CLI" addr add 10.99.3.1/24 dev ww-tls1
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set ww-tls0 up
-ip -n "$CLI" link set ww-tls1 up
-ip netns exec "$SRV" ethtool -K ww-tls0 tx off tso off gso off gro off >/dev/null
-ip netns exec "$CLI" ethtool -K ww-tls1 tx off tso off gso off gro off >/dev/null
+veth_pair "$SRV" ww-tls0 10.99.3.2 "$CLI" ww-tls1 10.99.3.1
 
 # A P-256 key keeps the certificate (and the server's flight) small.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \

@@ -16,6 +16,7 @@
 # directory deleted at exit. No other address is used. The secrets the
 # recording holds (RPC password, wallet password, the seed) go to secrets.txt.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRV=ww-el-srv
@@ -48,16 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip link add ww-el0 netns "$SRV" type veth peer name ww-el1 netns "$CLI"
-ip -n "$SRV" addr add 10.99.0.2/24 dev ww-el0
-ip -n "$CLI" addr add 10.99.0.1/24 dev ww-el1
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set ww-el0 up
-ip -n "$CLI" link set ww-el1 up
-ip netns exec "$SRV" ethtool -K ww-el0 tx off tso off gso off gro off >/dev/null
-ip netns exec "$CLI" ethtool -K ww-el1 tx off tso off gso off gro off >/dev/null
+veth_pair "$SRV" ww-el0 10.99.0.2 "$CLI" ww-el1 10.99.0.1
 
 mkdir -p "$TMP/el"
 for kv in "rpcport $PORT" "rpchost 10.99.0.2" "rpcuser $RPCUSER" "rpcpassword $RPCPASS"; do

@@ -12,6 +12,7 @@
 # written to secrets.txt beside this script: the RPC password, the wallet
 # passphrase and the WIF key that dumpprivkey returned.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRV=ww-ltc-srv
@@ -42,17 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip link add ww-ltc0 netns "$SRV" type veth peer name ww-ltc1 netns "$CLI"
-ip -n "$SRV" addr add 10.99.0.2/24 dev ww-ltc0
-ip -n "$CLI" addr add 10.99.0.1/24 dev ww-ltc1
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set ww-ltc0 up
-ip -n "$CLI" link set ww-ltc1 up
-# Real checksums and MTU-sized segments on the wire, as a span port sees them.
-ip netns exec "$SRV" ethtool -K ww-ltc0 tx off tso off gso off gro off >/dev/null
-ip netns exec "$CLI" ethtool -K ww-ltc1 tx off tso off gso off gro off >/dev/null
+veth_pair "$SRV" ww-ltc0 10.99.0.2 "$CLI" ww-ltc1 10.99.0.1
 
 mkdir -p "$TMP/ltc"
 ip netns exec "$SRV" litecoind -regtest -datadir="$TMP/ltc" -server=1 -listen=0 \

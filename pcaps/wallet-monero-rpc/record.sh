@@ -14,6 +14,7 @@
 # wallet password, the 25-word seed and the spend key query_key returned) go
 # to secrets.txt beside this script: eve.json must show none of them.
 set -euo pipefail
+. "$(dirname "$(readlink -f "$0")")/../../tools/veth-pair.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRV=ww-xmr-srv
@@ -39,16 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ip netns add "$SRV"
-ip netns add "$CLI"
-ip link add ww-xmr0 netns "$SRV" type veth peer name ww-xmr1 netns "$CLI"
-ip -n "$SRV" addr add 10.99.0.2/24 dev ww-xmr0
-ip -n "$CLI" addr add 10.99.0.1/24 dev ww-xmr1
-for ns in "$SRV" "$CLI"; do ip -n "$ns" link set lo up; done
-ip -n "$SRV" link set ww-xmr0 up
-ip -n "$CLI" link set ww-xmr1 up
-ip netns exec "$SRV" ethtool -K ww-xmr0 tx off tso off gso off gro off >/dev/null
-ip netns exec "$CLI" ethtool -K ww-xmr1 tx off tso off gso off gro off >/dev/null
+veth_pair "$SRV" ww-xmr0 10.99.0.2 "$CLI" ww-xmr1 10.99.0.1
 
 mkdir -p "$TMP/wallets"
 ip netns exec "$SRV" monero-wallet-rpc --offline --wallet-dir "$TMP/wallets" \
