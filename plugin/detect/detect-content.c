@@ -129,6 +129,17 @@ static int fail_code(const struct sigmatch *sm)
     return sm_relative(sm) ? INSPECT_NOMATCH : INSPECT_ABORT;
 }
 
+/* After keyword i matched up to end: the verdict of the keywords after it, or
+ * INSPECT_NOMATCH when another occurrence of i may still change it, or
+ * INSPECT_ABORT when none can. */
+static int after_match(struct inspect *in, uint32_t i, size_t end, size_t end_max)
+{
+    int r = inspect_at(in, i + 1, end, end > end_max ? end : end_max);
+    if (r != INSPECT_NOMATCH)
+        return r;
+    return cursor_read_after(in, i) ? INSPECT_NOMATCH : INSPECT_ABORT;
+}
+
 /* ---- content ------------------------------------------------------------------ */
 
 struct window {
@@ -284,12 +295,9 @@ static int inspect_content(struct inspect *in, uint32_t i, size_t cursor, size_t
         return inspect_at(in, i + 1, cursor, end_max);
     }
     for (size_t from = w.start; content_search(in, i, from, w.end, &pos); from = pos + 1) {
-        size_t end = pos + sm->u.content.len;
-        int r = inspect_at(in, i + 1, end, end > end_max ? end : end_max);
+        int r = after_match(in, i, pos + sm->u.content.len, end_max);
         if (r != INSPECT_NOMATCH)
             return r;
-        if (!cursor_read_after(in, i))
-            return INSPECT_ABORT;
     }
     return fail_code(sm);
 }
@@ -367,12 +375,9 @@ static int inspect_pcre(struct inspect *in, uint32_t i, size_t cursor, size_t en
     for (size_t start = 0; start <= slen; start = (ms > start ? ms : start) + 1) {
         if (pcre_run(re, subj, slen, start, &ms, &me) != PM_MATCH)
             break;
-        size_t end = base + me;
-        int r = inspect_at(in, i + 1, end, end > end_max ? end : end_max);
+        int r = after_match(in, i, base + me, end_max);
         if (r != INSPECT_NOMATCH)
             return r;
-        if (!cursor_read_after(in, i))
-            return INSPECT_ABORT;
     }
     return fail_code(sm);
 }
