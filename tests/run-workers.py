@@ -21,6 +21,14 @@ each in its own process with a timeout, and asserts:
     figures (flow.memcap, *.memuse: each worker has its own caps and tables,
     the merged event gives their sum).
 
+A scenario whose test.json has "workers_split": [[IP, IP], [IP, IP]] (two
+address pairs a cross-flow detector correlates, e.g. the chat that carries a
+transfer request and the wallet RPC that pays it) is run once more with the
+smallest worker count from 2 to 16 that puts the two pairs on different
+workers, as tools/ww-owner (ww_engine_owner) says: the workers share what the
+detector remembers, so the events must still equal one worker's. No such
+count is a failure: the test must not pass because the pairs met by chance.
+
 Live (root only, else skipped; --no-live to leave out): `BIN -i lo --workers N`
 with a BPF port range, LIVE_SESSIONS TCP sessions on 127.0.0.1, the events
 file moved away and SIGHUP sent half way, then SIGINT: exit 0, the file
@@ -40,6 +48,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -241,17 +250,58 @@ def check_live(binary, workers):
             raise Fail("merged tcp.sessions %d" % stats[0]["stats"]["tcp"]["sessions"])
 
 
+def frame_pairs(pcap):
+    """-> {frame number: frozenset of the IPv4 pair} of an Ethernet pcap."""
+    with open(pcap, "rb") as f:
+        data = f.read()
+    magic = struct.unpack("<I", data[:4])[0]
+    end = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
+    if struct.unpack(end + "I", data[20:24])[0] != 1:
+        raise Fail("workers_split: %s is not an Ethernet capture" % pcap)
+    pairs, off, n = {}, 24, 0
+    while off + 16 <= len(data):
+        caplen = struct.unpack(end + "I", data[off + 8:off + 12])[0]
+        frame = data[off + 16:off + 16 + caplen]
+        n += 1
+        if len(frame) >= 34 and frame[12:14] == b"\x08\x00":
+            pairs[n] = frozenset((socket.inet_ntoa(frame[26:30]), socket.inet_ntoa(frame[30:34])))
+        off += 16 + caplen
+    return pairs
+
+
+def split_count(owner_tool, pcap, split):
+    """-> the smallest worker count that puts the two pairs of split apart."""
+    pairs = frame_pairs(pcap)
+    want = [frozenset(p) for p in split]
+    for n in range(2, 17):
+        out = subprocess.run([owner_tool, str(n), pcap], capture_output=True, check=True).stdout
+        owners = [set(), set()]
+        for line in out.decode().split("\n"):
+            if line:
+                cnt, owner = map(int, line.split())
+                for i, w in enumerate(want):
+                    if pairs.get(cnt) == w:
+                        owners[i].add(owner)
+        if not owners[0] or not owners[1]:
+            raise Fail("workers_split: a pair has no frame in %s" % pcap)
+        if not owners[0] & owners[1]:
+            return n
+    raise Fail("workers_split: no worker count from 2 to 16 splits the pairs")
+
+
 def captures(pcaps_dir, corpus, names):
+    """-> [(name, pcap, args, workers_split or None)]"""
     out = []
     for tj in sorted(glob.glob(os.path.join(pcaps_dir, "*", "test.json"))):
         d = os.path.dirname(tj)
         with open(tj) as f:
-            args = json.load(f).get("args", [])
-        out.append((os.path.basename(d), os.path.join(d, "input.pcap"), args))
+            t = json.load(f)
+        out.append((os.path.basename(d), os.path.join(d, "input.pcap"), t.get("args", []),
+                    t.get("workers_split")))
     if corpus and os.path.isdir(corpus):
         for f in sorted(os.listdir(corpus)):
             if f.endswith((".pcap", ".pcapng")):
-                out.append(("corpus/" + f, os.path.join(corpus, f), []))
+                out.append(("corpus/" + f, os.path.join(corpus, f), [], None))
     if names:
         out = [c for c in out if any(n in c[0] for n in names)]
     return out
@@ -263,11 +313,12 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--corpus", default=os.path.join(HERE, "..", "..", "shared", "corpus"))
     ap.add_argument("--no-live", action="store_true")
+    ap.add_argument("--owner-tool", default=os.path.join(HERE, "..", "build", "tools", "ww-owner"))
     ap.add_argument("pcaps")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     passed = failed = 0
-    for name, pcap, args in captures(a.pcaps, a.corpus, a.names):
+    for name, pcap, args, split in captures(a.pcaps, a.corpus, a.names):
         try:
             check(a.bin, pcap, args, a.workers)
             print("ok %s" % name)
@@ -276,6 +327,16 @@ def main():
             print("FAIL %s: %s" % (name, e))
             failed += 1
         sys.stdout.flush()
+        if not split:
+            continue
+        try:
+            n = split_count(a.owner_tool, pcap, split)
+            check(a.bin, pcap, args, n)
+            print("ok %s (split across %d workers)" % (name, n))
+            passed += 1
+        except Fail as e:
+            print("FAIL %s (split): %s" % (name, e))
+            failed += 1
     if a.no_live or a.names:
         pass
     elif os.geteuid() != 0:

@@ -20,6 +20,7 @@ struct detectors {
     struct beacon *beacon;
     struct policy *policy; /* NULL: no policy file */
     struct tamper *tamper;
+    bool tamper_shared; /* borrowed from the engine's ww_share: not freed here */
     int buf_body, buf_proto, buf_from, buf_method, buf_req_body;
 };
 
@@ -73,8 +74,8 @@ static const char *policy_path(const ww_config *cfg, const char *const *paths, s
 }
 
 struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_paths,
-                                size_t npaths, detectors_report_fn report, void *user,
-                                bool *failed)
+                                size_t npaths, struct tamper *shared_tamper,
+                                detectors_report_fn report, void *user, bool *failed)
 {
     *failed = false;
     struct detectors *d = calloc(1, sizeof(struct detectors));
@@ -88,7 +89,8 @@ struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_pa
     bool bad = false;
     if (ppath)
         d->policy = policy_load(ppath, conf_str(cfg, CONF_HOME_NET), report, user, &bad);
-    d->tamper = tamper_new(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
+    d->tamper_shared = shared_tamper != NULL;
+    d->tamper = shared_tamper ? shared_tamper : tamper_new(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
     if (bad || !d->tamper)
         *failed = true;
     d->buf_body = detect_buffer_id("messaging.body");
@@ -105,7 +107,8 @@ void detectors_free(struct detectors *d)
         return;
     beacon_free(d->beacon);
     policy_free(d->policy);
-    tamper_free(d->tamper);
+    if (!d->tamper_shared)
+        tamper_free(d->tamper);
     free(d);
 }
 
@@ -120,7 +123,8 @@ static const struct app_buffer *buf_of(const struct app_tx *tx, int id)
 
 /* A cleartext message, or an HTTP POST body: transfer requests in it. */
 static void on_text(struct detectors *d, const struct flow *f, const struct app_tx *tx,
-                    bool http, const struct timeval *now, struct detector_verdict *out)
+                    bool http, const struct timeval *now, const struct tamper_order *o,
+                    struct detector_verdict *out)
 {
     const struct app_buffer *body = buf_of(tx, http ? d->buf_req_body : d->buf_body);
     if (!body || !body->len)
@@ -139,11 +143,12 @@ static void on_text(struct detectors *d, const struct flow *f, const struct app_
     bool from_client = http || tx->dir == DIR_TOSERVER;
     struct tamper_text m = {pname, body->data, body->len, from ? from->data : NULL,
                             from ? from->len : 0, from_client ? f->cli : f->srv, f->community_id};
-    tamper_on_text(d->tamper, &m, now, out);
+    tamper_on_text(d->tamper, &m, now, o, out);
 }
 
 void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *tx,
-                     const struct timeval *now, struct detector_verdict *out)
+                     const struct timeval *now, const struct tamper_order *o,
+                     struct detector_verdict *out)
 {
     if (!tx->event_type)
         return;
@@ -151,11 +156,11 @@ void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *t
         const struct wallet_call *c = tx->tx;
         if (d->policy)
             policy_on_call(d->policy, f, c, now, out);
-        tamper_on_call(d->tamper, c, now, out);
+        tamper_on_call(d->tamper, c, now, o, out);
     } else if (strcmp(tx->event_type, "messaging") == 0) {
-        on_text(d, f, tx, false, now, out);
+        on_text(d, f, tx, false, now, o, out);
     } else if (strcmp(tx->event_type, "http") == 0) {
-        on_text(d, f, tx, true, now, out);
+        on_text(d, f, tx, true, now, o, out);
     }
 }
 

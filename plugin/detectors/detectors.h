@@ -36,6 +36,8 @@ void detector_verdict_add(struct detector_verdict *v, const char *name, struct j
 void detector_verdict_clear(struct detector_verdict *v);
 
 struct detectors;
+struct tamper;
+struct tamper_order;
 
 /* Problems in the detectors' configuration files, as "FILE:LINE: message". */
 typedef void (*detectors_report_fn)(void *user, const char *msg);
@@ -43,15 +45,18 @@ typedef void (*detectors_report_fn)(void *user, const char *msg);
 /* Returns the detectors configured by cfg (wallet-policy file etc.; a file
  * not named in cfg is looked for beside the first of rule_paths, then in
  * default-signature-dir), or NULL with every problem reported; *failed set
- * when the configuration is bad. */
+ * when the configuration is bad. Transfer requests go to shared_tamper when
+ * given (the workers' table, kept across rule reloads), else to a table of
+ * their own. */
 struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_paths,
-                                size_t npaths, detectors_report_fn report, void *user,
-                                bool *failed);
+                                size_t npaths, struct tamper *shared_tamper,
+                                detectors_report_fn report, void *user, bool *failed);
 void detectors_free(struct detectors *d);
 
-/* A transaction, before the rules see it. */
+/* A transaction, before the rules see it; o: where it stands in the capture. */
 void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *tx,
-                     const struct timeval *now, struct detector_verdict *out);
+                     const struct timeval *now, const struct tamper_order *o,
+                     struct detector_verdict *out);
 /* A new flow (its first packet). */
 void detectors_on_flow_start(struct detectors *d, struct flow *f, const struct timeval *now,
                              struct detector_verdict *out);

@@ -8,10 +8,13 @@
  * RPC): same amount, other address. */
 #include "tamper.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "../app/material.h"
 #include "../output/eve.h"
@@ -20,8 +23,9 @@
 
 struct request {
     struct timeval at;
+    uint64_t seq;      /* the frame it was read in (tamper_order) */
     policy_dec amount; /* in the family's main unit (BTC, ETH...) */
-    const char *family;
+    const char *family; /* a static string: the same in every forked worker */
     char amount_text[MAT_AMOUNT_MAX];
     char unit[MAT_UNIT_MAX];
     char addr[TAMPER_ADDR_MAX];
@@ -33,12 +37,40 @@ struct request {
     char community_id[32];
 };
 
+/* The table. Shared (tamper_new_shared), it lives in one anonymous shared
+ * mapping with its requests, and every access holds the process-shared lock:
+ * robust, so that a worker that dies holding it does not stop the others. */
 struct tamper {
     struct request *ring;
     size_t cap, head, n;
     uint32_t window;
+    bool shared;
+    pthread_mutex_t lock; /* shared tables only */
     struct tamper_stats st;
 };
+
+/* A shared table's mapping: the table, then its requests (aligned for them). */
+struct shared_tamper {
+    struct tamper t;
+    struct request ring[];
+};
+
+static size_t mapping_bytes(size_t cap)
+{
+    return sizeof(struct shared_tamper) + cap * sizeof(struct request);
+}
+
+static bool init_lock(pthread_mutex_t *m)
+{
+    pthread_mutexattr_t a;
+    if (pthread_mutexattr_init(&a) != 0)
+        return false;
+    bool ok = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) == 0 &&
+              pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) == 0 &&
+              pthread_mutex_init(m, &a) == 0;
+    pthread_mutexattr_destroy(&a);
+    return ok;
+}
 
 struct tamper *tamper_new(size_t max, uint32_t window_secs)
 {
@@ -55,18 +87,48 @@ struct tamper *tamper_new(size_t max, uint32_t window_secs)
     return t;
 }
 
+struct tamper *tamper_new_shared(size_t max, uint32_t window_secs)
+{
+    size_t cap = max ? max : 1;
+    void *m = mmap(NULL, mapping_bytes(cap), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    struct shared_tamper *st = m; /* zero-filled */
+    struct tamper *t = &st->t;
+    t->cap = cap;
+    t->window = window_secs;
+    t->ring = st->ring;
+    t->shared = true;
+    if (!init_lock(&t->lock)) {
+        munmap(m, mapping_bytes(cap));
+        return NULL;
+    }
+    return t;
+}
+
 void tamper_free(struct tamper *t)
 {
     if (!t)
         return;
+    if (t->shared) {
+        munmap(t, mapping_bytes(t->cap)); /* in this process; the others keep theirs */
+        return;
+    }
     free(t->ring);
     free(t);
 }
 
-void tamper_get_stats(const struct tamper *t, struct tamper_stats *st)
+static void lock(struct tamper *t)
 {
-    *st = t->st;
-    st->live = t->n;
+    if (t->shared && pthread_mutex_lock(&t->lock) == EOWNERDEAD)
+        pthread_mutex_consistent(&t->lock); /* a worker died inside: its entry may be half written */
+}
+
+static void unlock(struct tamper *t)
+{
+    if (t->shared)
+        pthread_mutex_unlock(&t->lock);
 }
 
 /* ---- units --------------------------------------------------------------------- */
@@ -224,6 +286,14 @@ bool tamper_find_id(const uint8_t *text, size_t lo, size_t hi, size_t skip_b, si
 
 /* ---- the table ------------------------------------------------------------------- */
 
+void tamper_get_stats(struct tamper *t, struct tamper_stats *st)
+{
+    lock(t);
+    *st = t->st;
+    st->live = t->n;
+    unlock(t);
+}
+
 static void expire(struct tamper *t, time_t now)
 {
     while (t->n && now - t->ring[t->head].at.tv_sec >= (time_t)t->window) {
@@ -246,10 +316,35 @@ static struct request *slot(struct tamper *t)
     return r;
 }
 
-/* The i-th remembered request, newest first. */
-static struct request *newest(struct tamper *t, size_t i)
+/* The i-th remembered request in the order they were added, oldest first. */
+static struct request *nth(struct tamper *t, size_t i)
 {
-    return &t->ring[(t->head + t->n - 1 - i) % t->cap];
+    return &t->ring[(t->head + i) % t->cap];
+}
+
+/* Whether r was read before the frame an order names, and is still in the
+ * window. Workers ahead of this one may have added requests of later frames:
+ * those are not seen, so every worker sees what one run would. */
+static bool visible(const struct tamper *t, const struct request *r, const struct timeval *now,
+                    const struct tamper_order *o)
+{
+    if (now->tv_sec - r->at.tv_sec >= (time_t)t->window)
+        return false;
+    return !o || !o->seq || r->seq <= o->seq;
+}
+
+/* Of a and b, the later read (b when both were read in one frame: added later). */
+static const struct request *later(const struct request *a, const struct request *b)
+{
+    return a && a->seq > b->seq ? a : b;
+}
+
+/* Waits for the frames before o->seq in every other worker, then takes the lock. */
+static void enter(struct tamper *t, const struct tamper_order *o)
+{
+    if (o && o->seq && o->wait)
+        o->wait(o->seq, o->user);
+    lock(t);
 }
 
 static void copy_span(char *dst, size_t cap, const uint8_t *p, size_t n)
@@ -280,25 +375,29 @@ static void id_changed(const struct request *old, const struct request *r,
     detector_verdict_add(out, "wallet.request_destination_changed", d);
 }
 
-/* Reports r when an earlier request of the window has its id and another address. */
-static void check_id(struct tamper *t, const struct request *r, struct detector_verdict *out)
+/* Reports r when an earlier request of the window has its id and another
+ * address (the latest such request). */
+static void check_id(struct tamper *t, const struct request *r, const struct timeval *now,
+                     const struct tamper_order *o, struct detector_verdict *out)
 {
     if (!r->id[0])
         return;
-    for (size_t i = 1; i < t->n; i++) {
-        const struct request *old = newest(t, i);
-        if (!old->id[0] || strcasecmp(old->id, r->id) != 0)
+    const struct request *old = NULL;
+    for (size_t i = 0; i < t->n; i++) {
+        const struct request *q = nth(t, i);
+        if (q == r || !visible(t, q, now, o) || !q->id[0] || strcasecmp(q->id, r->id) != 0)
             continue;
-        if (!policy_addr_equal((const uint8_t *)old->addr, old->addr_len,
-                               (const uint8_t *)r->addr, r->addr_len)) {
-            id_changed(old, r, out);
-            return;
-        }
+        if (!policy_addr_equal((const uint8_t *)q->addr, q->addr_len,
+                               (const uint8_t *)r->addr, r->addr_len))
+            old = later(old, q);
     }
+    if (old)
+        id_changed(old, r, out);
 }
 
 static void remember(struct tamper *t, const struct tamper_text *m, const struct material_finding *f,
-                     const struct timeval *now, struct detector_verdict *out)
+                     const struct timeval *now, const struct tamper_order *o,
+                     struct detector_verdict *out)
 {
     policy_dec v;
     const char *family;
@@ -306,6 +405,7 @@ static void remember(struct tamper *t, const struct tamper_text *m, const struct
         return;
     struct request *r = slot(t);
     r->at = *now;
+    r->seq = o ? o->seq : 0;
     r->amount = v;
     r->family = family;
     snprintf(r->amount_text, sizeof(r->amount_text), "%s", f->amount);
@@ -323,17 +423,21 @@ static void remember(struct tamper *t, const struct tamper_text *m, const struct
     size_t len = m->len < MAT_SCAN_MAX ? m->len : MAT_SCAN_MAX;
     hi = hi < len ? hi : len;
     tamper_find_id(m->text, lo, hi, f->addr_offset, f->addr_offset + f->addr_len, r->id);
-    check_id(t, r, out);
+    check_id(t, r, now, o, out);
 }
 
 void tamper_on_text(struct tamper *t, const struct tamper_text *m, const struct timeval *now,
-                    struct detector_verdict *out)
+                    const struct tamper_order *o, struct detector_verdict *out)
 {
     struct material_finding f[MAT_MAX_FINDINGS];
     size_t n = material_scan_transfers(m->text, m->len, f, MAT_MAX_FINDINGS);
+    if (!n)
+        return;
+    enter(t, o);
     expire(t, now->tv_sec);
     for (size_t i = 0; i < n; i++)
-        remember(t, m, &f[i], now, out);
+        remember(t, m, &f[i], now, o, out);
+    unlock(t);
 }
 
 static void mismatch(const struct request *r, const struct wallet_str *sent, const char *amount,
@@ -361,23 +465,24 @@ static void mismatch(const struct request *r, const struct wallet_str *sent, con
     detector_verdict_add(out, "wallet.destination_mismatch", d);
 }
 
-/* Returns true after reporting dest when it pays a requested amount elsewhere. */
+/* Returns true after reporting dest when it pays a requested amount elsewhere
+ * (against the latest such request). */
 static bool check_dest(struct tamper *t, const struct wallet_call *c, const struct wallet_dest *dest,
-                       const char *amount, struct detector_verdict *out)
+                       const char *amount, const struct timeval *now,
+                       const struct tamper_order *o, struct detector_verdict *out)
 {
     policy_dec v;
     if (!dest->address.p || !policy_dec_parse(amount, strlen(amount), false, &v))
         return false;
     const struct request *other = NULL;
     for (size_t i = 0; i < t->n; i++) {
-        const struct request *r = newest(t, i);
-        if (r->amount != v || !family_matches(r->family, c->asset))
+        const struct request *r = nth(t, i);
+        if (!visible(t, r, now, o) || r->amount != v || !family_matches(r->family, c->asset))
             continue;
         if (policy_addr_equal((const uint8_t *)r->addr, r->addr_len, dest->address.p,
                               dest->address.len))
             return false; /* a request asked for exactly this */
-        if (!other)
-            other = r;
+        other = later(other, r);
     }
     if (!other)
         return false;
@@ -386,17 +491,19 @@ static bool check_dest(struct tamper *t, const struct wallet_call *c, const stru
 }
 
 void tamper_on_call(struct tamper *t, const struct wallet_call *c, const struct timeval *now,
-                    struct detector_verdict *out)
+                    const struct tamper_order *o, struct detector_verdict *out)
 {
     if (c->cls != WALLET_CLASS_SEND || c->outcome == WALLET_OUTCOME_AUTH_FAILED)
         return;
+    enter(t, o);
     expire(t, now->tv_sec);
     for (size_t i = 0; i < c->ndests; i++) {
         const struct wallet_dest *d = &c->dests[i];
         const char *amount = d->has_amount ? d->amount
                              : c->ndests == 1 && c->has_total ? c->amount_total
                                                               : NULL;
-        if (amount && check_dest(t, c, d, amount, out))
-            return;
+        if (amount && check_dest(t, c, d, amount, now, o, out))
+            break;
     }
+    unlock(t);
 }

@@ -9,6 +9,7 @@
 #include "../app/app-wallet.h"
 #include "../detect/detect-buffer.h"
 #include "../detectors/policy.h"
+#include "../detectors/tamper.h"
 #include "engine.h"
 
 static bool add_findings(ww_engine *eng, struct app_tx *tx, struct detector_verdict *v)
@@ -27,8 +28,10 @@ void engine_detectors_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx
 {
     struct detector_verdict v;
     memset(&v, 0, sizeof(v));
-    if (eng->detectors)
-        detectors_on_tx(eng->detectors, f, tx, &eng->now, &v);
+    if (eng->detectors) {
+        struct tamper_order o = {eng->seq, eng->order_wait, eng->order_user};
+        detectors_on_tx(eng->detectors, f, tx, &eng->now, &o, &v);
+    }
     if (eng->learn && tx->tx && tx->event_type && strcmp(tx->event_type, "wallet") == 0)
         policy_learn_call(eng->learn, f, tx->tx, &eng->now);
     struct app_tx with = *tx;
@@ -50,6 +53,34 @@ void engine_detectors_flow_start(ww_engine *eng, struct flow *f)
     if (add_findings(eng, &tx, &v))
         engine_detect_tx(eng, f, &tx);
     detector_verdict_clear(&v);
+}
+
+WW_EXPORT ww_share *ww_share_new(void)
+{
+    ww_share *s = calloc(1, sizeof(*s));
+    if (s && !(s->tamper = tamper_new_shared(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS))) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+WW_EXPORT void ww_share_free(ww_share *s)
+{
+    if (!s)
+        return;
+    tamper_free(s->tamper);
+    free(s);
+}
+
+WW_EXPORT int ww_engine_share(ww_engine *eng, ww_share *s, ww_order_cb wait, void *user)
+{
+    if (!eng || !s)
+        return WW_E_INVAL;
+    eng->share = s;
+    eng->order_wait = wait;
+    eng->order_user = user;
+    return 0;
 }
 
 WW_EXPORT int ww_engine_learn(ww_engine *eng, const char *path_out)

@@ -25,6 +25,11 @@ struct app_ctx {
     struct ww_engine *eng;
 };
 
+/* State the worker processes of --workers N share (ww_share_new). */
+struct ww_share {
+    struct tamper *tamper; /* transfer requests (detectors/tamper.h) */
+};
+
 struct ww_engine {
     ww_config *cfg;
     struct wlog log;
@@ -48,6 +53,10 @@ struct ww_engine {
     struct policy_learn *learn;    /* ww_engine_learn: wallet calls observed, or NULL */
     char *learn_path;              /* where ww_engine_flush writes the learned policy */
     int detector_buffer;           /* id of the detector.event buffer */
+    uint64_t seq;                  /* pcap_cnt of the latest frame fed (0 live) */
+    ww_share *share;               /* ww_engine_share: the workers' tables, or NULL */
+    ww_order_cb order_wait;
+    void *order_user;
     struct app_ctx app;
 };
 

@@ -120,6 +120,21 @@ WW_EXPORT uint64_t ww_engine_counter(const ww_engine *eng, const char *name);
 /* Frees the engine; call ww_engine_flush first to keep buffered data. */
 WW_EXPORT void ww_engine_free(ww_engine *eng);
 
+/* State shared by the worker processes of --workers N: made before they are
+ * forked, handed to each worker's engine before ww_engine_load_rules. Today
+ * the transfer requests the tamper detector remembers, so a chat message on
+ * one worker and the wallet send on another are still compared. */
+typedef struct ww_share ww_share;
+/* Returns the shared state, in memory the processes forked afterwards share, or NULL. */
+WW_EXPORT ww_share *ww_share_new(void);
+/* Unmaps it in the calling process. */
+WW_EXPORT void ww_share_free(ww_share *s);
+/* Offline: returns once every other worker has handled the frames numbered
+ * below seq (pcap_cnt), so a lookup sees what one process would have seen. */
+typedef void (*ww_order_cb)(uint64_t seq, void *user);
+/* Returns 0 after making eng use s; wait may be NULL (live: no capture order). */
+WW_EXPORT int ww_engine_share(ww_engine *eng, ww_share *s, ww_order_cb wait, void *user);
+
 /* Returns 0 and a reader over files and directories (read in name order, as one capture). */
 WW_EXPORT int ww_capture_open_offline(ww_capture **out, const char *const *paths, size_t npaths,
                                       char *err, size_t errlen);

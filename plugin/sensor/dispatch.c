@@ -12,13 +12,22 @@
  * all (clock): every FRAME carries it, and each time it moves to a new second
  * every worker gets a TICK before the frame that moved it. The workers then
  * expire flows and write stats at the same packets, with the same times, as
- * a single run; the last TICK leaves every clock at the capture's end. */
+ * a single run; the last TICK leaves every clock at the capture's end.
+ *
+ * Order across workers: a TICK carries the number of the frame it comes
+ * before, so every record has a place in the capture (record_order), and a
+ * worker about to compare with what the others remembered (the shared
+ * transfer-request table) waits until no other ring holds a record placed
+ * before its frame (dispatch_wait_before). No cycle: the worker furthest
+ * behind never waits for one ahead of it. */
 #include "dispatch.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct frame_head {
     struct timeval ts;
@@ -28,6 +37,11 @@ struct frame_head {
     uint32_t len;
     int32_t linktype;
     uint32_t unused;
+};
+
+struct tick {
+    struct timeval clock;
+    uint64_t before; /* the frame number it comes before */
 };
 
 struct reader {
@@ -68,10 +82,11 @@ static int push(struct reader *rd, unsigned i, enum dispatch_kind kind, const vo
     return rc;
 }
 
-static void tick_all(struct reader *rd, const struct timeval *clock)
+static void tick_all(struct reader *rd, const struct timeval *clock, uint64_t before)
 {
+    struct tick t = {*clock, before};
     for (unsigned i = 0; i < rd->n; i++)
-        push(rd, i, DISPATCH_TICK, clock, sizeof(*clock), NULL, 0);
+        push(rd, i, DISPATCH_TICK, &t, sizeof(t), NULL, 0);
 }
 
 static void push_frame(struct reader *rd, const struct ww_packet *pkt, const struct timeval *clock)
@@ -95,7 +110,7 @@ static void push_frame(struct reader *rd, const struct ww_packet *pkt, const str
 
 /* Reads to the end, an error or a stop; returns 0 or the capture's error. */
 static int read_all(struct reader *rd, ww_capture *cap, struct timeval *clock, bool *started,
-                    char *err, size_t errlen)
+                    uint64_t *last, char *err, size_t errlen)
 {
     struct ww_packet pkt;
     while (!*rd->stop && rd->left > 0) {
@@ -109,9 +124,10 @@ static int read_all(struct reader *rd, ww_capture *cap, struct timeval *clock, b
             *clock = pkt.ts;
             *started = true;
             if (new_second)
-                tick_all(rd, clock);
+                tick_all(rd, clock, pkt.pcap_cnt);
         }
         push_frame(rd, &pkt, clock);
+        *last = pkt.pcap_cnt;
     }
     return 0;
 }
@@ -126,9 +142,10 @@ int dispatch_run(ww_capture *cap, struct ring *const *rings, unsigned n,
     } else {
         struct timeval clock = {0, 0};
         bool started = false;
-        rc = read_all(&rd, cap, &clock, &started, err, errlen);
+        uint64_t last = 0;
+        rc = read_all(&rd, cap, &clock, &started, &last, err, errlen);
         if (started)
-            tick_all(&rd, &clock);
+            tick_all(&rd, &clock, last + 1);
         struct ww_capture_stats cs;
         memset(&cs, 0, sizeof(cs));
         ww_capture_stats(cap, &cs);
@@ -163,9 +180,9 @@ static bool read_item(const struct ring_rec *rec, struct dispatch_item *it)
         };
         break;
     case DISPATCH_TICK:
-        if (rec->len != sizeof(it->clock))
+        if (rec->len != sizeof(struct tick))
             return false;
-        memcpy(&it->clock, rec->data, sizeof(it->clock));
+        memcpy(&it->clock, rec->data, sizeof(it->clock)); /* clock is the first member */
         break;
     case DISPATCH_COUNTERS:
         if (rec->len != sizeof(it->stats))
@@ -197,4 +214,48 @@ int dispatch_next(struct ring *ring, struct dispatch_item *it)
 void dispatch_done(struct ring *ring)
 {
     ring_release(ring);
+}
+
+/* ---- order across workers ----------------------------------------------------- */
+
+/* 2 * n for frame n, 2 * n - 1 for the tick before it, the counters last. */
+static uint64_t record_order(const struct ring_rec *rec)
+{
+    uint64_t n = UINT64_MAX / 2;
+    if (rec->type == DISPATCH_FRAME && rec->len >= sizeof(struct frame_head))
+        memcpy(&n, (const char *)rec->data + offsetof(struct frame_head, pcap_cnt), sizeof(n));
+    else if (rec->type == DISPATCH_TICK && rec->len == sizeof(struct tick))
+        memcpy(&n, (const char *)rec->data + offsetof(struct tick, before), sizeof(n));
+    else
+        return UINT64_MAX;
+    return rec->type == DISPATCH_FRAME ? 2 * n : 2 * n - 1;
+}
+
+/* Whether ring holds a record placed before frame seq (false once its worker left). */
+static bool holds_before(struct ring *ring, uint64_t seq)
+{
+    for (;;) {
+        struct ring_rec rec;
+        uint64_t at;
+        int rc = ring_peek(ring, &rec, &at);
+        bool before = rc == RING_OK && record_order(&rec) < 2 * seq;
+        if (rc == RING_GONE || ring_peek_valid(ring, at))
+            return before;
+    }
+}
+
+void dispatch_wait_before(struct ring *const *rings, unsigned n, const struct ring *own,
+                          uint64_t seq, const volatile sig_atomic_t *stop)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (rings[i] == own)
+            continue;
+        for (unsigned spins = 0; !*stop && holds_before(rings[i], seq); spins++) {
+            ring_kick(rings[i]); /* it may sleep on a batch not yet full */
+            if (spins >= 64) {
+                struct timespec pause = {0, 20 * 1000};
+                nanosleep(&pause, NULL);
+            }
+        }
+    }
 }

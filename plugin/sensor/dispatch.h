@@ -39,4 +39,10 @@ int dispatch_next(struct ring *ring, struct dispatch_item *it);
 /* A worker: done with the item of the last dispatch_next. */
 void dispatch_done(struct ring *ring);
 
+/* A worker (own: its ring) handling frame seq: returns once no other ring
+ * holds a record placed before it in the capture (each other worker has
+ * handled its frames and ticks before seq), or when *stop is set. */
+void dispatch_wait_before(struct ring *const *rings, unsigned n, const struct ring *own,
+                          uint64_t seq, const volatile sig_atomic_t *stop);
+
 #endif

@@ -54,6 +54,9 @@ struct run {
     size_t nsigs;
     ww_capture *cap;
     struct ring *ring;       /* a worker offline: frames from the reader instead of cap */
+    struct ring *const *rings; /* ...and every worker's ring, for dispatch_wait_before */
+    unsigned nrings;
+    ww_share *share;         /* --workers N: the state the workers share */
     struct ww_capture_stats reader_counters; /* ...and the capture's counters at the end */
     struct eve_file eve;
     bool eve_open;
@@ -641,6 +644,13 @@ static int run_reader(struct run *r, const struct options *o, struct workers_chi
     return status;
 }
 
+/* The engine's wait before it compares with the other workers' requests. */
+static void wait_order(uint64_t seq, void *user)
+{
+    struct run *r = user;
+    dispatch_wait_before(r->rings, r->nrings, r->ring, seq, &g_stop);
+}
+
 /* --workers N: the capture, the BPF filter and the output are checked here,
  * once. Offline a reader process reopens the capture and sends each worker
  * the frames of its flows (dispatch.h); live each worker reopens the
@@ -656,6 +666,10 @@ static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
     ww_capture_close(r->cap); /* a socket or file nobody reads */
     r->cap = NULL;
     unsigned group = (unsigned)getpid() & 0xffff;
+    if ((r->share = ww_share_new()) == NULL) {
+        fatal("cannot start workers: %s", ww_strerror(WW_E_NOMEM));
+        return STATUS_RUNTIME;
+    }
     struct workers_child child;
     status = workers_run((unsigned)o->workers, o->iface == NULL, &r->eve, &child);
     if (status >= 0)
@@ -675,6 +689,8 @@ static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
     ww_config_set(cfg, "workers.id", num, err, sizeof(err)); /* flow ids apart */
     if (child.ring != NULL) {
         r->ring = child.ring;
+        r->rings = child.rings;
+        r->nrings = child.n;
         return -1;
     }
     if ((status = open_capture(r, o)) >= 0)
@@ -698,6 +714,8 @@ static int run(const struct options *o, ww_config *cfg)
         status = start_workers(&r, o, cfg);
     if (status < 0)
         status = new_engine(&r, cfg);
+    if (status < 0 && r.share != NULL)
+        ww_engine_share(r.eng, r.share, r.ring != NULL ? wait_order : NULL, &r);
     if (status < 0)
         status = load_rules(&r, false);
     if (status < 0 && o->learn != NULL && ww_engine_learn(r.eng, o->learn) != 0) {
@@ -721,6 +739,8 @@ static int run(const struct options *o, ww_config *cfg)
         ww_engine_free(r.eng);
     if (r.cap != NULL)
         ww_capture_close(r.cap);
+    ww_share_free(r.share);
+    free((void *)r.rings); /* the array; the rings go with the process */
     if (r.eve_open) {
         eve_file_close(&r.eve);
         if (r.eve.write_errors > 0) {

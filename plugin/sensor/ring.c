@@ -304,3 +304,34 @@ void ring_leave(struct ring *r)
     atomic_store(&r->gone, 1);
     wake(&r->producer_sleeps);
 }
+
+/* ---- any process ---------------------------------------------------------------- */
+
+int ring_peek(struct ring *r, struct ring_rec *rec, uint64_t *at)
+{
+    if (atomic_load(&r->gone))
+        return RING_GONE;
+    uint64_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+    uint64_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+    *at = tail;
+    for (uint64_t pos = tail; pos != head;) {
+        uint64_t off = pos & (r->size - 1);
+        struct rec_head h;
+        memcpy(&h, buffer(r) + off, sizeof(h));
+        if (record_bytes(h.len) > r->size - off || record_bytes(h.len) > head - pos)
+            return RING_END; /* torn: the consumer moved on; ring_peek_valid says so */
+        if (h.type != TYPE_PAD) {
+            rec->type = h.type;
+            rec->data = buffer(r) + off + REC_HEAD;
+            rec->len = h.len;
+            return RING_OK;
+        }
+        pos += record_bytes(h.len);
+    }
+    return RING_END;
+}
+
+bool ring_peek_valid(struct ring *r, uint64_t at)
+{
+    return atomic_load_explicit(&r->tail, memory_order_acquire) == at;
+}

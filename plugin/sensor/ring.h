@@ -9,6 +9,7 @@
 #ifndef WW_SENSOR_RING_H
 #define WW_SENSOR_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,5 +61,15 @@ int ring_get(struct ring *r, struct ring_rec *rec);
 void ring_release(struct ring *r);
 /* The consumer is gone (the parent, once it died): the producer stops waiting. */
 void ring_leave(struct ring *r);
+
+/* Any process: the oldest record not yet released (the one the consumer is
+ * handling, or the next) in *rec, its position in *at. Returns RING_OK,
+ * RING_END when none is queued, or RING_GONE when the consumer left. The
+ * consumer may release it and the producer reuse its bytes meanwhile: the
+ * answer, and what was read from the record, count only if
+ * ring_peek_valid(r, at) says so afterwards. */
+int ring_peek(struct ring *r, struct ring_rec *rec, uint64_t *at);
+/* Whether the record ring_peek found at at was still unreleased. */
+bool ring_peek_valid(struct ring *r, uint64_t at);
 
 #endif

@@ -465,7 +465,8 @@ static void become_worker(struct pool *pl, unsigned i, int wfd, pid_t parent,
     child->id = i;
     child->fd = wfd;
     child->ring = pl->rings != NULL ? pl->rings[i] : NULL;
-    free(pl->rings);
+    child->rings = pl->rings; /* the others' too: dispatch_wait_before looks at them */
+    child->n = pl->n;
 }
 
 /* In the reader: its pipe and every ring. */
@@ -475,6 +476,7 @@ static void become_reader(struct pool *pl, int wfd, pid_t parent, struct workers
     child->reader = true;
     child->fd = wfd;
     child->rings = pl->rings;
+    child->n = pl->n;
 }
 
 /* Forks the reader after the workers; returns false when it could not start. */

@@ -17,7 +17,8 @@ struct workers_child {
     int fd;                    /* write end of this process's pipe to the parent */
     bool reader;               /* this process is the reader, not a worker */
     struct ring *ring;         /* a worker's frames from the reader; NULL live */
-    struct ring *const *rings; /* the reader's: worker i's ring is rings[i] */
+    struct ring *const *rings; /* offline: worker i's ring is rings[i] (NULL live) */
+    unsigned n;                /* workers */
 };
 
 /* Forks n workers and, with_reader (offline), one reader process that hands
@@ -31,7 +32,7 @@ struct workers_child {
  * normal loop, or the reader's. */
 int workers_run(unsigned n, bool with_reader, struct eve_file *out, struct workers_child *child);
 
-/* In the reader, when done: frees what workers_run gave it. */
+/* In the reader or a worker, when done: frees what workers_run gave it. */
 void workers_child_done(struct workers_child *child);
 
 /* In a worker: replaces the parent's output in ef by the pipe to the parent. */

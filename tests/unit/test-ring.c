@@ -170,6 +170,42 @@ static void test_full_and_empty(void **state)
     ring_free(r);
 }
 
+/* ring_peek: the record being handled stays the oldest until released;
+ * padding is skipped; a position read before a release is no longer valid. */
+static void test_peek(void **state)
+{
+    (void)state;
+    struct ring *r = ring_new(0);
+    assert_non_null(r);
+    struct ring_rec rec, got;
+    uint64_t at;
+    assert_int_equal(ring_peek(r, &rec, &at), RING_END);
+    assert_true(ring_peek_valid(r, at));
+    static uint8_t big[16376];
+    for (unsigned i = 0; i < 4; i++) /* 65528 of 65536 bytes: the next record goes after padding */
+        assert_int_equal(ring_put(r, 1, big, i < 3 ? 16376 : 16368, NULL, 0), RING_OK);
+    for (unsigned i = 0; i < 4; i++) {
+        assert_int_equal(ring_get(r, &got), RING_OK);
+        ring_release(r);
+    }
+    unsigned a = 1, b = 2;
+    assert_int_equal(ring_put(r, 5, &a, sizeof(a), NULL, 0), RING_OK);
+    assert_int_equal(ring_put(r, 6, &b, sizeof(b), NULL, 0), RING_OK);
+    assert_int_equal(ring_peek(r, &rec, &at), RING_OK); /* past the padding */
+    assert_int_equal(rec.type, 5);
+    assert_int_equal(ring_get(r, &got), RING_OK);
+    assert_int_equal(ring_peek(r, &rec, &at), RING_OK); /* handed out, not released */
+    assert_int_equal(rec.type, 5);
+    ring_release(r);
+    assert_false(ring_peek_valid(r, at));
+    assert_int_equal(ring_peek(r, &rec, &at), RING_OK);
+    assert_int_equal(rec.type, 6);
+    assert_true(ring_peek_valid(r, at));
+    ring_leave(r);
+    assert_int_equal(ring_peek(r, &rec, &at), RING_GONE);
+    ring_free(r);
+}
+
 static void test_too_big(void **state)
 {
     (void)state;
@@ -277,6 +313,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_millions_through_a_child),
         cmocka_unit_test(test_full_and_empty),
+        cmocka_unit_test(test_peek),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_consumer_leaves),
         cmocka_unit_test(test_signal_interrupts_waits),

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "detectors/tamper.h"
 
@@ -17,6 +19,9 @@
 #define ADDR_A "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 #define ADDR_B "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"
 #define ADDR_D "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"
+
+/* Where the helpers' texts and calls stand in the capture; NULL: no order. */
+static const struct tamper_order *order;
 
 static void text(struct tamper *t, const char *msg, long secs, struct detector_verdict *v)
 {
@@ -31,7 +36,7 @@ static void text(struct tamper *t, const char *msg, long secs, struct detector_v
     inet_pton(AF_INET, "10.0.0.5", m.sender_ip.a);
     struct timeval now = {T0 + secs, 0};
     detector_verdict_clear(v);
-    tamper_on_text(t, &m, &now, v);
+    tamper_on_text(t, &m, &now, order, v);
     v->names[v->len] = 0;
 }
 
@@ -49,7 +54,7 @@ static void send_call(struct tamper *t, const char *asset, const char *address, 
     c.ndests = 1;
     struct timeval now = {T0 + secs, 0};
     detector_verdict_clear(v);
-    tamper_on_call(t, &c, &now, v);
+    tamper_on_call(t, &c, &now, order, v);
     v->names[v->len] = 0;
 }
 
@@ -166,6 +171,71 @@ static void test_bounded(void **state)
     tamper_free(t);
 }
 
+static uint64_t waited_for;
+
+static void record_wait(uint64_t seq, void *user)
+{
+    (void)user;
+    waited_for = seq;
+}
+
+/* Workers ahead may have added requests of later frames: a send compares
+ * only with requests read at or before its own frame, after the wait. */
+static void test_order(void **state)
+{
+    (void)state;
+    struct tamper *t = tamper_new(16, 3600);
+    struct detector_verdict v;
+    memset(&v, 0, sizeof(v));
+    struct tamper_order o = {10, record_wait, NULL};
+    order = &o;
+    text(t, "please send 2 BTC to " ADDR_A, 0, &v);
+    assert_int_equal(waited_for, 10);
+    o.seq = 9; /* a send read before the request, handled after it */
+    send_call(t, "BTC", ADDR_B, "2", 5, &v);
+    assert_string_equal(v.names, "");
+    assert_int_equal(waited_for, 9);
+    o.seq = 11;
+    send_call(t, "BTC", ADDR_B, "2", 5, &v);
+    assert_string_equal(v.names, "wallet.destination_mismatch\n");
+    waited_for = 0;
+    o.seq = 0; /* live: no order, no wait */
+    send_call(t, "BTC", ADDR_B, "2", 6, &v);
+    assert_string_equal(v.names, "wallet.destination_mismatch\n");
+    assert_int_equal(waited_for, 0);
+    order = NULL;
+    detector_verdict_clear(&v);
+    tamper_free(t);
+}
+
+/* A request one process reads is matched by the send another one sees. */
+static void test_shared_across_processes(void **state)
+{
+    (void)state;
+    struct tamper *t = tamper_new_shared(16, 3600);
+    assert_non_null(t);
+    struct detector_verdict v;
+    memset(&v, 0, sizeof(v));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        text(t, "please send 7 BTC to " ADDR_A, 0, &v);
+        detector_verdict_clear(&v);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    send_call(t, "BTC", ADDR_B, "7", 60, &v);
+    assert_string_equal(v.names, "wallet.destination_mismatch\n");
+    assert_string_equal(detail(&v, "wallet.destination_mismatch", "requested_address"), ADDR_A);
+    struct tamper_stats st;
+    tamper_get_stats(t, &st);
+    assert_int_equal(st.requests, 1);
+    detector_verdict_clear(&v);
+    tamper_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +243,8 @@ int main(void)
         cmocka_unit_test(test_units),
         cmocka_unit_test(test_request_ids),
         cmocka_unit_test(test_bounded),
+        cmocka_unit_test(test_order),
+        cmocka_unit_test(test_shared_across_processes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
