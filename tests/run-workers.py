@@ -21,13 +21,14 @@ each in its own process with a timeout, and asserts:
     figures (flow.memcap, *.memuse: each worker has its own caps and tables,
     the merged event gives their sum).
 
-A scenario whose test.json has "workers_split": [[IP, IP], [IP, IP]] (two
-address pairs a cross-flow detector correlates, e.g. the chat that carries a
-transfer request and the wallet RPC that pays it) is run once more with the
-smallest worker count from 2 to 16 that puts the two pairs on different
-workers, as tools/ww-owner (ww_engine_owner) says: the workers share what the
-detector remembers, so the events must still equal one worker's. No such
-count is a failure: the test must not pass because the pairs met by chance.
+A scenario whose test.json has "workers_split": [[IP, IP], [IP, IP], ...]
+(address pairs whose events depend on one another: the chat that carries a
+transfer request and the wallet RPC that pays it, the streams a by_src
+threshold counts together) is run once more with the smallest worker count
+from 2 to 16 that puts those pairs on more than one worker, as
+tools/ww-owner (ww_engine_owner) says: the workers share that state, so the
+events must still equal one worker's. No such count is a failure: the test
+must not pass because the pairs met by chance.
 
 Live (root only, else skipped; --no-live to leave out): `BIN -i lo --workers N`
 with a BPF port range, LIVE_SESSIONS TCP sessions on 127.0.0.1, the events
@@ -270,21 +271,21 @@ def frame_pairs(pcap):
 
 
 def split_count(owner_tool, pcap, split):
-    """-> the smallest worker count that puts the two pairs of split apart."""
+    """-> the smallest worker count that puts the pairs of split on more than one worker."""
     pairs = frame_pairs(pcap)
     want = [frozenset(p) for p in split]
     for n in range(2, 17):
         out = subprocess.run([owner_tool, str(n), pcap], capture_output=True, check=True).stdout
-        owners = [set(), set()]
+        owners = [set() for _ in want]
         for line in out.decode().split("\n"):
             if line:
                 cnt, owner = map(int, line.split())
                 for i, w in enumerate(want):
                     if pairs.get(cnt) == w:
                         owners[i].add(owner)
-        if not owners[0] or not owners[1]:
+        if not all(owners):
             raise Fail("workers_split: a pair has no frame in %s" % pcap)
-        if not owners[0] & owners[1]:
+        if len(set().union(*owners)) > 1:
             return n
     raise Fail("workers_split: no worker count from 2 to 16 splits the pairs")
 

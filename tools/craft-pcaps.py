@@ -1537,6 +1537,62 @@ counted in `detect.alerts_suppressed`.
 
 
 @scenario
+def detect_threshold_hosts():
+    cap = Capture()
+    servers = ["10.0.1.%d" % i for i in range(1, 7)]
+    clients = ["10.0.2.%d" % i for i in range(1, 7)]
+    for i, srv in enumerate(servers):  # one client, six servers: by_src spans six pairs
+        s = TcpSession(cap, "p%d" % i, cli=CLI4, srv=srv, cport=41000 + i)
+        s.handshake()
+        s.data(True, b"PING;")
+        s.ack(False)
+    for i, cli in enumerate(clients):  # six clients, one server: by_dst and by_rule
+        s = TcpSession(cap, "q%d" % i, cli=cli, srv=SRV4, cport=42000 + i)
+        s.handshake()
+        s.data(True, b"PONG;")
+        s.ack(False)
+    RULES["detect-threshold-hosts"] = (
+        'alert tcp any any -> any any (msg:"ping, limited"; content:"PING"; '
+        'threshold:type limit, track by_src, count 2, seconds 60; sid:1000070;)\n'
+        'alert tcp any any -> any any (msg:"ping, after 3"; content:"PING"; '
+        'detection_filter:track by_src, count 3, seconds 60; sid:1000071;)\n'
+        'alert tcp any any -> any any (msg:"pong, the 5th"; content:"PONG"; '
+        'threshold:type both, track by_dst, count 5, seconds 60; sid:1000072;)\n'
+        'alert tcp any any -> any any (msg:"pong, once"; content:"PONG"; '
+        'threshold:type limit, track by_rule, count 1, seconds 60; sid:1000073;)\n')
+    test = {"args": rules_args("detect-threshold-hosts"),
+            "event_counts": {"flow": 12, "alert": 7, "stats": 1},
+            "checks": [alert_check(1000070, 2),
+                       alert_check(1000070, 1, {"dest_ip": servers[0]}),
+                       alert_check(1000070, 1, {"dest_ip": servers[1]}),
+                       alert_check(1000071, 3),
+                       alert_check(1000071, 0, {"dest_ip": servers[2]}),
+                       alert_check(1000071, 1, {"dest_ip": servers[3]}),
+                       alert_check(1000072, 1, {"src_ip": clients[4]}),
+                       alert_check(1000073, 1, {"src_ip": clients[0]}),
+                       stats_check(len(cap.frames), {"stats.detect.alert": 7,
+                                                      "stats.detect.alerts_suppressed": 17})],
+            "workers_split": [[CLI4, s] for s in servers] + [[c, SRV4] for c in clients]}
+    readme = """\
+Thresholds whose track spans address pairs. One client sends "PING;" to six
+servers, one stream each; then six clients each send "PONG;" to one server.
+
+- `threshold: type limit, track by_src, count 2`: the first two PINGs alert
+  (to 10.0.1.1 and 10.0.1.2), the other four are silent.
+- `detection_filter: track by_src, count 3`: the 4th, 5th and 6th PING alert.
+- `threshold: type both, track by_dst, count 5`: the 5th PONG alerts, once
+  (the shape of the shipped wallet RPC authentication-failure burst rule).
+- `threshold: type limit, track by_rule, count 1`: the first PONG alerts.
+
+17 matches are silenced (4 + 3 + 5 + 5). With `--workers N` the twelve
+address pairs land on different workers, which count in one shared table
+(tests/run-workers.py: `workers_split`); N workers must give exactly these
+alerts.
+"""
+    return cap, test, readme
+
+
+@scenario
 def detect_pass():
     cap = Capture()
     a = TcpSession(cap, "a", cport=41001)

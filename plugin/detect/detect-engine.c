@@ -243,7 +243,7 @@ static int load_configs(struct detect_engine *de, const struct detect_config *cf
         return WW_E_CONFIG;
     }
     const char *tpath = config_file(cfg, cfg->threshold_file, "threshold.config", tbuf, sizeof(tbuf));
-    de->thresholds = threshold_new(cfg->threshold_memcap);
+    de->thresholds = threshold_new(cfg->threshold_memcap, cfg->threshold_shared);
     if (!de->thresholds)
         return WW_E_NOMEM;
     if (tpath && threshold_load(de->thresholds, tpath, load_error, lc, err, sizeof(err)) < 0) {

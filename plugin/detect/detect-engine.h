@@ -23,6 +23,9 @@
 #include "detect-flowbits.h"
 #include "rule.h"
 
+struct share_order;
+struct thr_table;
+
 struct detect_engine;
 
 struct detect_config {
@@ -36,6 +39,7 @@ struct detect_config {
     struct flowbit_names *flowbits;  /* the caller's, kept across reloads */
     uint64_t dataset_memcap;
     uint64_t threshold_memcap;
+    struct thr_table *threshold_shared; /* --workers N: the workers' table, or NULL */
 };
 
 struct detect_load_stats {
@@ -70,6 +74,7 @@ struct detect_run {
     detect_alert_fn on_alert;
     void *user;
     const struct timeval *now;
+    const struct share_order *order; /* where the packet stands, for shared thresholds */
     uint64_t *ctr;                /* detect.alert, detect.alerts_suppressed */
 };
 

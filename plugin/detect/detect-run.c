@@ -288,7 +288,7 @@ static void report(struct inspection *in, const struct rule *r)
 {
     const struct detect_run *run = in->run;
     uint64_t fid = in->f ? in->f->flow_id : 0;
-    if (threshold_check(run->de->thresholds, r, &in->src, &in->dst, fid, run->now) !=
+    if (threshold_check(run->de->thresholds, r, &in->src, &in->dst, fid, run->now, run->order) !=
         THRESHOLD_ALERT) {
         run->ctr[CTR_DETECT_ALERTS_SUPPRESSED]++;
         return;

@@ -26,11 +26,21 @@
  * State lives in a chained hash keyed by (gid, sid, step, track key), seeded
  * against flooding, with every entry on one list in last-use order. Entries
  * whose windows have ended count as new and are freed lazily; when the
- * memcap is full the least recently used entry is evicted and counted. */
+ * memcap is full the least recently used entry is evicted and counted.
+ *
+ * --workers N: a flow and its address pair belong to one worker, so counts
+ * tracked by_flow or by_both stay in the worker's own table; by_src, by_dst
+ * and by_rule span address pairs and go to a table the workers share
+ * (threshold_table_new_shared): one anonymous shared mapping made before the
+ * fork, with its entries, so pointers into it hold in every worker, and a
+ * robust process-shared lock. Offline each use of it first waits for the
+ * other workers' earlier frames (share-order.h), so counts change in capture
+ * order, as in one process. */
 #include "detect-threshold.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +49,7 @@
 
 #include "../util/hash.h"
 #include "../util/mem.h"
+#include "../util/shared-mem.h"
 
 #define US_PER_SEC 1000000LL
 #define THR_MAX_LINE 65536
@@ -90,22 +101,34 @@ struct thr_state {
     int64_t expires;    /* from here on the entry counts as new */
 };
 
-struct threshold_ctx {
-    struct thr_cfg *cfg; /* sorted by gid, sid after each load */
-    size_t ncfg, cfg_cap;
+/* Counting state. A shared table's entries come from its own mapping (pool,
+ * then freed entries) and every use holds its lock. */
+struct thr_table {
     struct memcap mem;
     struct thr_state **buckets;
     uint32_t nbuckets; /* power of two */
     struct thr_state *oldest, *newest;
     uint64_t seed;
+    bool shared;
+    pthread_mutex_t lock;
+    struct thr_state *free_list; /* shared: entries freed, linked by hnext */
+    struct thr_state *pool;      /* shared: entries never used */
+    size_t pool_left;
+};
+
+struct threshold_ctx {
+    struct thr_cfg *cfg; /* sorted by gid, sid after each load */
+    size_t ncfg, cfg_cap;
+    struct thr_table *local;  /* this process's counts */
+    struct thr_table *shared; /* the workers' (not owned), or NULL: all local */
     uint64_t suppressed, evicted;
 };
 
 /* ---- the state table --------------------------------------------------------- */
 
-static uint32_t key_hash(const struct threshold_ctx *t, const struct thr_key *k)
+static uint32_t key_hash(const struct thr_table *tab, const struct thr_key *k)
 {
-    uint64_t h = t->seed, w;
+    uint64_t h = tab->seed, w;
     const uint8_t *p = (const uint8_t *)k;
     for (size_t i = 0; i + 8 <= sizeof(*k); i += 8) {
         memcpy(&w, p + i, 8);
@@ -114,45 +137,75 @@ static uint32_t key_hash(const struct threshold_ctx *t, const struct thr_key *k)
     return (uint32_t)h;
 }
 
-static void list_unlink(struct threshold_ctx *t, struct thr_state *s)
+static void list_unlink(struct thr_table *tab, struct thr_state *s)
 {
     if (s->prev)
         s->prev->next = s->next;
     else
-        t->oldest = s->next;
+        tab->oldest = s->next;
     if (s->next)
         s->next->prev = s->prev;
     else
-        t->newest = s->prev;
+        tab->newest = s->prev;
     s->prev = s->next = NULL;
 }
 
-static void list_append(struct threshold_ctx *t, struct thr_state *s)
+static void list_append(struct thr_table *tab, struct thr_state *s)
 {
-    s->prev = t->newest;
+    s->prev = tab->newest;
     s->next = NULL;
-    if (t->newest)
-        t->newest->next = s;
+    if (tab->newest)
+        tab->newest->next = s;
     else
-        t->oldest = s;
-    t->newest = s;
+        tab->oldest = s;
+    tab->newest = s;
 }
 
-static void state_free(struct threshold_ctx *t, struct thr_state *s)
+static struct thr_state *entry_alloc(struct thr_table *tab)
 {
-    struct thr_state **pp = &t->buckets[s->hash & (t->nbuckets - 1)];
+    if (!tab->shared)
+        return ww_mem_alloc(&tab->mem, sizeof(struct thr_state));
+    if (!ww_mem_fits(&tab->mem, sizeof(struct thr_state)))
+        return NULL;
+    struct thr_state *s = tab->free_list;
+    if (s)
+        tab->free_list = s->hnext;
+    else if (tab->pool_left) {
+        s = tab->pool++;
+        tab->pool_left--;
+    } else {
+        return NULL;
+    }
+    tab->mem.used += sizeof(*s);
+    return s;
+}
+
+static void entry_free(struct thr_table *tab, struct thr_state *s)
+{
+    if (!tab->shared) {
+        ww_mem_free(&tab->mem, s, sizeof(*s));
+        return;
+    }
+    s->hnext = tab->free_list;
+    tab->free_list = s;
+    tab->mem.used -= sizeof(*s);
+}
+
+static void state_free(struct thr_table *tab, struct thr_state *s)
+{
+    struct thr_state **pp = &tab->buckets[s->hash & (tab->nbuckets - 1)];
     while (*pp != s)
         pp = &(*pp)->hnext;
     *pp = s->hnext;
-    list_unlink(t, s);
-    ww_mem_free(&t->mem, s, sizeof(*s));
+    list_unlink(tab, s);
+    entry_free(tab, s);
 }
 
 /* A few ended entries go per check, so memory follows traffic down again. */
-static void expire_some(struct threshold_ctx *t, int64_t now)
+static void expire_some(struct thr_table *tab, int64_t now)
 {
-    for (int i = 0; i < 2 && t->oldest && t->oldest->expires <= now; i++)
-        state_free(t, t->oldest);
+    for (int i = 0; i < 2 && tab->oldest && tab->oldest->expires <= now; i++)
+        state_free(tab, tab->oldest);
 }
 
 static void state_reset(struct thr_state *s, int64_t now)
@@ -164,46 +217,70 @@ static void state_reset(struct thr_state *s, int64_t now)
 }
 
 /* At the memcap the least recently used entry makes room; dropping one
- * that had not ended yet loses state, so that is counted. */
-static struct thr_state *state_alloc(struct threshold_ctx *t, int64_t now)
+ * that had not ended yet loses state, so that is counted in *evicted. */
+static struct thr_state *state_alloc(struct thr_table *tab, int64_t now, uint64_t *evicted)
 {
     for (;;) {
-        struct thr_state *s = ww_mem_alloc(&t->mem, sizeof(*s));
-        if (s || !t->oldest)
+        struct thr_state *s = entry_alloc(tab);
+        if (s || !tab->oldest)
             return s;
-        if (t->oldest->expires > now)
-            t->evicted++;
-        state_free(t, t->oldest);
+        if (tab->oldest->expires > now)
+            (*evicted)++;
+        state_free(tab, tab->oldest);
     }
 }
 
 /* Returns the entry for k, new (or past its end) ones reset, with *fresh
  * set; NULL when not even one entry fits the memcap. */
-static struct thr_state *state_get(struct threshold_ctx *t, const struct thr_key *k, int64_t now,
-                                   bool *fresh)
+static struct thr_state *state_get(struct thr_table *tab, const struct thr_key *k, int64_t now,
+                                   uint64_t *evicted, bool *fresh)
 {
-    uint32_t h = key_hash(t, k);
-    struct thr_state *s = t->buckets[h & (t->nbuckets - 1)];
+    uint32_t h = key_hash(tab, k);
+    struct thr_state *s = tab->buckets[h & (tab->nbuckets - 1)];
     while (s && (s->hash != h || memcmp(&s->key, k, sizeof(*k)) != 0))
         s = s->hnext;
     *fresh = !s || s->expires <= now;
     if (s) {
-        list_unlink(t, s);
-        list_append(t, s);
+        list_unlink(tab, s);
+        list_append(tab, s);
     } else {
-        s = state_alloc(t, now);
+        s = state_alloc(tab, now, evicted);
         if (!s)
             return NULL;
         s->key = *k;
         s->hash = h;
-        struct thr_state **b = &t->buckets[h & (t->nbuckets - 1)];
+        struct thr_state **b = &tab->buckets[h & (tab->nbuckets - 1)];
         s->hnext = *b;
         *b = s;
-        list_append(t, s);
+        list_append(tab, s);
     }
     if (*fresh)
         state_reset(s, now);
     return s;
+}
+
+/* The table a track's counts live in. */
+static struct thr_table *table_for(struct threshold_ctx *t, uint8_t track)
+{
+    return t->shared && track != TRACK_BY_FLOW && track != TRACK_BY_BOTH ? t->shared : t->local;
+}
+
+/* Takes a shared tab for a check at o's frame: waits for the other workers'
+ * earlier frames, locks, frees a few ended entries (as every check does in
+ * the local table). Nothing for the local table. */
+static void table_enter(struct thr_table *tab, const struct share_order *o, int64_t now)
+{
+    if (!tab->shared)
+        return;
+    share_order_wait(o);
+    shared_lock(&tab->lock);
+    expire_some(tab, now);
+}
+
+static void table_leave(struct thr_table *tab)
+{
+    if (tab->shared)
+        shared_unlock(&tab->lock);
 }
 
 static void addr_put(uint8_t *fam, uint8_t *dst, const struct ww_addr *a)
@@ -441,12 +518,13 @@ static enum threshold_verdict silent(struct threshold_ctx *t)
 
 enum threshold_verdict threshold_check(struct threshold_ctx *t, const struct rule *r,
                                        const struct ww_addr *src, const struct ww_addr *dst,
-                                       uint64_t flow_id, const struct timeval *now)
+                                       uint64_t flow_id, const struct timeval *now,
+                                       const struct share_order *o)
 {
     if (!t || !r)
         return THRESHOLD_ALERT;
     int64_t us = now ? (int64_t)now->tv_sec * US_PER_SEC + now->tv_usec : 0;
-    expire_some(t, us);
+    expire_some(t->local, us);
     if (suppressed(t, r, src, dst))
         return silent(t);
 
@@ -463,18 +541,25 @@ enum threshold_verdict threshold_check(struct threshold_ctx *t, const struct rul
     bool fresh;
     if (own || thr) {
         uint8_t track = own ? r->threshold.track : thr->track;
+        struct thr_table *tab = table_for(t, track);
         key_make(&k, r, STEP_COUNT, track, src, dst, flow_id);
-        struct thr_state *s = state_get(t, &k, us, &fresh);
+        table_enter(tab, o, us);
+        struct thr_state *s = state_get(tab, &k, us, &t->evicted, &fresh);
         bool alert = !s || (own ? count_step(s, r->threshold.type, r->threshold.count,
                                              r->threshold.seconds, us)
                                 : count_step(s, thr->type, thr->count, thr->seconds, us));
+        table_leave(tab);
         if (!alert)
             return silent(t);
     }
     if (rate) {
+        struct thr_table *tab = table_for(t, rate->track);
         key_make(&k, r, STEP_RATE, rate->track, src, dst, flow_id);
-        struct thr_state *s = state_get(t, &k, us, &fresh);
-        if (s && rate_step(s, rate, fresh, us) && !action_alerts(rate->new_action))
+        table_enter(tab, o, us);
+        struct thr_state *s = state_get(tab, &k, us, &t->evicted, &fresh);
+        bool on = s && rate_step(s, rate, fresh, us);
+        table_leave(tab);
+        if (on && !action_alerts(rate->new_action))
             return silent(t);
     }
     return THRESHOLD_ALERT;
@@ -492,7 +577,7 @@ uint64_t threshold_evicted(const struct threshold_ctx *t)
 
 uint64_t threshold_memuse(const struct threshold_ctx *t)
 {
-    return t ? t->mem.used : 0;
+    return t ? t->local->mem.used : 0;
 }
 
 /* ---- threshold.config parsing ------------------------------------------------ */
@@ -917,23 +1002,100 @@ int threshold_load(struct threshold_ctx *t, const char *path,
 
 /* ---- life cycle -------------------------------------------------------------- */
 
-struct threshold_ctx *threshold_new(uint64_t memcap)
+/* About one bucket per two entries that fit, between 2^4 and 2^20. */
+static uint32_t buckets_for(uint64_t memcap)
+{
+    uint64_t fits = memcap / (sizeof(struct thr_state) + sizeof(struct thr_state *));
+    uint32_t n = 16;
+    while (n < fits / 2 && n < (1u << 20))
+        n <<= 1;
+    return n;
+}
+
+static struct thr_table *table_new(uint64_t memcap)
+{
+    struct thr_table *tab = calloc(1, sizeof(*tab));
+    if (!tab)
+        return NULL;
+    tab->mem.limit = memcap;
+    tab->nbuckets = buckets_for(memcap);
+    tab->buckets = ww_mem_alloc(&tab->mem, tab->nbuckets * sizeof(*tab->buckets));
+    if (!tab->buckets || getrandom(&tab->seed, sizeof(tab->seed), 0) != sizeof(tab->seed)) {
+        ww_mem_free(&tab->mem, tab->buckets, tab->nbuckets * sizeof(*tab->buckets));
+        free(tab);
+        return NULL;
+    }
+    return tab;
+}
+
+static void table_free(struct thr_table *tab)
+{
+    if (!tab)
+        return;
+    while (tab->oldest)
+        state_free(tab, tab->oldest);
+    ww_mem_free(&tab->mem, tab->buckets, tab->nbuckets * sizeof(*tab->buckets));
+    free(tab);
+}
+
+/* The shared mapping: the table, its buckets, then every entry the memcap allows. */
+static size_t shared_bytes(uint32_t nbuckets, size_t entries)
+{
+    return sizeof(struct thr_table) + nbuckets * sizeof(struct thr_state *) +
+           entries * sizeof(struct thr_state);
+}
+
+struct thr_table *threshold_table_new_shared(uint64_t memcap)
+{
+    uint32_t nbuckets = buckets_for(memcap);
+    uint64_t room = memcap > nbuckets * sizeof(struct thr_state *)
+                        ? memcap - nbuckets * sizeof(struct thr_state *)
+                        : 0;
+    size_t entries = (size_t)(room / sizeof(struct thr_state));
+    size_t bytes = shared_bytes(nbuckets, entries);
+    void *m = shared_map(bytes); /* pages are taken only as entries are used */
+    if (!m)
+        return NULL;
+    struct thr_table *tab = m; /* zero-filled */
+    tab->shared = true;
+    tab->mem.limit = memcap;
+    tab->nbuckets = nbuckets;
+    tab->buckets = (struct thr_state **)(tab + 1);
+    tab->mem.used = nbuckets * sizeof(struct thr_state *);
+    tab->pool = (struct thr_state *)(tab->buckets + nbuckets);
+    tab->pool_left = entries;
+    if (getrandom(&tab->seed, sizeof(tab->seed), 0) != sizeof(tab->seed) ||
+        !shared_lock_init(&tab->lock)) {
+        shared_unmap(m, bytes);
+        return NULL;
+    }
+    return tab;
+}
+
+void threshold_table_free(struct thr_table *tab)
+{
+    if (!tab)
+        return;
+    if (!tab->shared) {
+        table_free(tab);
+        return;
+    }
+    size_t entries = (size_t)(tab->pool - (struct thr_state *)(tab->buckets + tab->nbuckets)) +
+                     tab->pool_left;
+    shared_unmap(tab, shared_bytes(tab->nbuckets, entries)); /* in this process */
+}
+
+struct threshold_ctx *threshold_new(uint64_t memcap, struct thr_table *shared)
 {
     struct threshold_ctx *t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
-    t->mem.limit = memcap;
-    /* About one bucket per two entries that fit, between 2^4 and 2^20. */
-    uint64_t fits = memcap / (sizeof(struct thr_state) + sizeof(struct thr_state *));
-    t->nbuckets = 16;
-    while (t->nbuckets < fits / 2 && t->nbuckets < (1u << 20))
-        t->nbuckets <<= 1;
-    t->buckets = ww_mem_alloc(&t->mem, t->nbuckets * sizeof(*t->buckets));
-    if (!t->buckets || getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed)) {
-        ww_mem_free(&t->mem, t->buckets, t->nbuckets * sizeof(*t->buckets));
+    t->local = table_new(memcap);
+    if (!t->local) {
         free(t);
         return NULL;
     }
+    t->shared = shared;
     return t;
 }
 
@@ -941,9 +1103,7 @@ void threshold_free(struct threshold_ctx *t)
 {
     if (!t)
         return;
-    while (t->oldest)
-        state_free(t, t->oldest);
-    ww_mem_free(&t->mem, t->buckets, t->nbuckets * sizeof(*t->buckets));
+    table_free(t->local);
     for (size_t i = 0; i < t->ncfg; i++)
         free(t->cfg[i].nets);
     free(t->cfg);

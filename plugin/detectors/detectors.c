@@ -123,7 +123,7 @@ static const struct app_buffer *buf_of(const struct app_tx *tx, int id)
 
 /* A cleartext message, or an HTTP POST body: transfer requests in it. */
 static void on_text(struct detectors *d, const struct flow *f, const struct app_tx *tx,
-                    bool http, const struct timeval *now, const struct tamper_order *o,
+                    bool http, const struct timeval *now, const struct share_order *o,
                     struct detector_verdict *out)
 {
     const struct app_buffer *body = buf_of(tx, http ? d->buf_req_body : d->buf_body);
@@ -147,7 +147,7 @@ static void on_text(struct detectors *d, const struct flow *f, const struct app_
 }
 
 void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *tx,
-                     const struct timeval *now, const struct tamper_order *o,
+                     const struct timeval *now, const struct share_order *o,
                      struct detector_verdict *out)
 {
     if (!tx->event_type)

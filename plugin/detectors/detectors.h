@@ -37,7 +37,7 @@ void detector_verdict_clear(struct detector_verdict *v);
 
 struct detectors;
 struct tamper;
-struct tamper_order;
+struct share_order;
 
 /* Problems in the detectors' configuration files, as "FILE:LINE: message". */
 typedef void (*detectors_report_fn)(void *user, const char *msg);
@@ -55,7 +55,7 @@ void detectors_free(struct detectors *d);
 
 /* A transaction, before the rules see it; o: where it stands in the capture. */
 void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *tx,
-                     const struct timeval *now, const struct tamper_order *o,
+                     const struct timeval *now, const struct share_order *o,
                      struct detector_verdict *out);
 /* A new flow (its first packet). */
 void detectors_on_flow_start(struct detectors *d, struct flow *f, const struct timeval *now,

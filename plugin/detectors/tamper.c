@@ -8,22 +8,21 @@
  * RPC): same amount, other address. */
 #include "tamper.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "../app/material.h"
 #include "../output/eve.h"
 #include "policy.h"
 #include "../util/ascii.h"
+#include "../util/shared-mem.h"
 
 struct request {
     struct timeval at;
-    uint64_t seq;      /* the frame it was read in (tamper_order) */
+    uint64_t seq;      /* the frame it was read in (share_order) */
     policy_dec amount; /* in the family's main unit (BTC, ETH...) */
     const char *family; /* a static string: the same in every forked worker */
     char amount_text[MAT_AMOUNT_MAX];
@@ -60,18 +59,6 @@ static size_t mapping_bytes(size_t cap)
     return sizeof(struct shared_tamper) + cap * sizeof(struct request);
 }
 
-static bool init_lock(pthread_mutex_t *m)
-{
-    pthread_mutexattr_t a;
-    if (pthread_mutexattr_init(&a) != 0)
-        return false;
-    bool ok = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED) == 0 &&
-              pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST) == 0 &&
-              pthread_mutex_init(m, &a) == 0;
-    pthread_mutexattr_destroy(&a);
-    return ok;
-}
-
 struct tamper *tamper_new(size_t max, uint32_t window_secs)
 {
     struct tamper *t = calloc(1, sizeof(*t));
@@ -90,9 +77,8 @@ struct tamper *tamper_new(size_t max, uint32_t window_secs)
 struct tamper *tamper_new_shared(size_t max, uint32_t window_secs)
 {
     size_t cap = max ? max : 1;
-    void *m = mmap(NULL, mapping_bytes(cap), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                   -1, 0);
-    if (m == MAP_FAILED)
+    void *m = shared_map(mapping_bytes(cap));
+    if (!m)
         return NULL;
     struct shared_tamper *st = m; /* zero-filled */
     struct tamper *t = &st->t;
@@ -100,8 +86,8 @@ struct tamper *tamper_new_shared(size_t max, uint32_t window_secs)
     t->window = window_secs;
     t->ring = st->ring;
     t->shared = true;
-    if (!init_lock(&t->lock)) {
-        munmap(m, mapping_bytes(cap));
+    if (!shared_lock_init(&t->lock)) {
+        shared_unmap(m, mapping_bytes(cap));
         return NULL;
     }
     return t;
@@ -112,7 +98,7 @@ void tamper_free(struct tamper *t)
     if (!t)
         return;
     if (t->shared) {
-        munmap(t, mapping_bytes(t->cap)); /* in this process; the others keep theirs */
+        shared_unmap(t, mapping_bytes(t->cap)); /* in this process; the others keep theirs */
         return;
     }
     free(t->ring);
@@ -121,14 +107,14 @@ void tamper_free(struct tamper *t)
 
 static void lock(struct tamper *t)
 {
-    if (t->shared && pthread_mutex_lock(&t->lock) == EOWNERDEAD)
-        pthread_mutex_consistent(&t->lock); /* a worker died inside: its entry may be half written */
+    if (t->shared)
+        shared_lock(&t->lock);
 }
 
 static void unlock(struct tamper *t)
 {
     if (t->shared)
-        pthread_mutex_unlock(&t->lock);
+        shared_unlock(&t->lock);
 }
 
 /* ---- units --------------------------------------------------------------------- */
@@ -322,11 +308,12 @@ static struct request *nth(struct tamper *t, size_t i)
     return &t->ring[(t->head + i) % t->cap];
 }
 
-/* Whether r was read before the frame an order names, and is still in the
- * window. Workers ahead of this one may have added requests of later frames:
- * those are not seen, so every worker sees what one run would. */
+/* Whether r is still in the window and was read at or before the frame o
+ * names. Offline the waits keep later requests out of the table; at the end
+ * of the capture, when each worker ends its flows at its own pace, this
+ * check still does. */
 static bool visible(const struct tamper *t, const struct request *r, const struct timeval *now,
-                    const struct tamper_order *o)
+                    const struct share_order *o)
 {
     if (now->tv_sec - r->at.tv_sec >= (time_t)t->window)
         return false;
@@ -339,11 +326,10 @@ static const struct request *later(const struct request *a, const struct request
     return a && a->seq > b->seq ? a : b;
 }
 
-/* Waits for the frames before o->seq in every other worker, then takes the lock. */
-static void enter(struct tamper *t, const struct tamper_order *o)
+/* Waits for the other workers' earlier frames (share-order.h), then takes the lock. */
+static void enter(struct tamper *t, const struct share_order *o)
 {
-    if (o && o->seq && o->wait)
-        o->wait(o->seq, o->user);
+    share_order_wait(o);
     lock(t);
 }
 
@@ -378,7 +364,7 @@ static void id_changed(const struct request *old, const struct request *r,
 /* Reports r when an earlier request of the window has its id and another
  * address (the latest such request). */
 static void check_id(struct tamper *t, const struct request *r, const struct timeval *now,
-                     const struct tamper_order *o, struct detector_verdict *out)
+                     const struct share_order *o, struct detector_verdict *out)
 {
     if (!r->id[0])
         return;
@@ -396,7 +382,7 @@ static void check_id(struct tamper *t, const struct request *r, const struct tim
 }
 
 static void remember(struct tamper *t, const struct tamper_text *m, const struct material_finding *f,
-                     const struct timeval *now, const struct tamper_order *o,
+                     const struct timeval *now, const struct share_order *o,
                      struct detector_verdict *out)
 {
     policy_dec v;
@@ -427,7 +413,7 @@ static void remember(struct tamper *t, const struct tamper_text *m, const struct
 }
 
 void tamper_on_text(struct tamper *t, const struct tamper_text *m, const struct timeval *now,
-                    const struct tamper_order *o, struct detector_verdict *out)
+                    const struct share_order *o, struct detector_verdict *out)
 {
     struct material_finding f[MAT_MAX_FINDINGS];
     size_t n = material_scan_transfers(m->text, m->len, f, MAT_MAX_FINDINGS);
@@ -469,7 +455,7 @@ static void mismatch(const struct request *r, const struct wallet_str *sent, con
  * (against the latest such request). */
 static bool check_dest(struct tamper *t, const struct wallet_call *c, const struct wallet_dest *dest,
                        const char *amount, const struct timeval *now,
-                       const struct tamper_order *o, struct detector_verdict *out)
+                       const struct share_order *o, struct detector_verdict *out)
 {
     policy_dec v;
     if (!dest->address.p || !policy_dec_parse(amount, strlen(amount), false, &v))
@@ -491,7 +477,7 @@ static bool check_dest(struct tamper *t, const struct wallet_call *c, const stru
 }
 
 void tamper_on_call(struct tamper *t, const struct wallet_call *c, const struct timeval *now,
-                    const struct tamper_order *o, struct detector_verdict *out)
+                    const struct share_order *o, struct detector_verdict *out)
 {
     if (c->cls != WALLET_CLASS_SEND || c->outcome == WALLET_OUTCOME_AUTH_FAILED)
         return;

@@ -18,6 +18,7 @@
 
 #include "../app/app-wallet.h"
 #include "detectors.h"
+#include "../util/share-order.h"
 
 #define TAMPER_WINDOW_SECS 3600   /* how long a request is remembered */
 #define TAMPER_MAX_REQUESTS 1024  /* requests remembered; the oldest goes first */
@@ -44,32 +45,20 @@ struct tamper_stats {
     size_t live;
 };
 
-/* Where a text or a call stands in the capture, for a table shared by the
- * worker processes of --workers N: the request a chat message carries and the
- * send that pays it elsewhere are usually on different address pairs, so on
- * different workers. */
-struct tamper_order {
-    uint64_t seq; /* number of the frame being handled (pcap_cnt); 0 live: no order */
-    /* Offline, returns once every other worker has handled the frames before
-     * seq, so the table holds every earlier request, as in one run; NULL live. */
-    void (*wait)(uint64_t seq, void *user);
-    void *user;
-};
-
 /* Returns an empty table (capacity max, window secs), or NULL when out of memory. */
 struct tamper *tamper_new(size_t max, uint32_t window_secs);
 /* The same in memory shared with the processes forked afterwards. */
 struct tamper *tamper_new_shared(size_t max, uint32_t window_secs);
 void tamper_free(struct tamper *t);
 /* Remembers the transfer requests in m; adds wallet.request_destination_changed
- * when one repeats a known request id with another destination. Only requests
- * read at or before o->seq are compared; o may be NULL (everything is). */
+ * when one repeats a known request id with another destination. o: where the
+ * text stands in the capture (share-order.h); NULL for no order. */
 void tamper_on_text(struct tamper *t, const struct tamper_text *m, const struct timeval *now,
-                    const struct tamper_order *o, struct detector_verdict *out);
+                    const struct share_order *o, struct detector_verdict *out);
 /* Judges a wallet send; adds wallet.destination_mismatch when it pays a
  * requested amount to an address other than the requested one. */
 void tamper_on_call(struct tamper *t, const struct wallet_call *c, const struct timeval *now,
-                    const struct tamper_order *o, struct detector_verdict *out);
+                    const struct share_order *o, struct detector_verdict *out);
 /* Fills *st with the table's counters. */
 void tamper_get_stats(struct tamper *t, struct tamper_stats *st);
 /* Writes the request id found in text[lo..hi) outside [skip_b, skip_e) to id

@@ -44,6 +44,7 @@ WW_EXPORT int ww_engine_load_rules(ww_engine *eng, const char *const *paths, siz
         .flowbits = eng->flowbits,
         .dataset_memcap = conf_num(eng->cfg, CONF_DATASET_MEMCAP),
         .threshold_memcap = conf_num(eng->cfg, CONF_THRESHOLD_MEMCAP),
+        .threshold_shared = eng->share ? eng->share->thresholds : NULL,
     };
     struct problem_relay r = {report, user};
     struct detect_engine *de = NULL;
@@ -91,7 +92,7 @@ static void on_alert(void *user, const struct detect_hit *hit)
 
 static struct detect_run run_of(ww_engine *eng)
 {
-    struct detect_run run = {eng->de, on_alert, eng, &eng->now, eng->ctr};
+    struct detect_run run = {eng->de, on_alert, eng, &eng->now, &eng->order, eng->ctr};
     return run;
 }
 

@@ -9,7 +9,9 @@
 #include "../app/app-wallet.h"
 #include "../detect/detect-buffer.h"
 #include "../detectors/policy.h"
+#include "../detect/detect-threshold.h"
 #include "../detectors/tamper.h"
+#include "../util/conf.h"
 #include "engine.h"
 
 static bool add_findings(ww_engine *eng, struct app_tx *tx, struct detector_verdict *v)
@@ -28,10 +30,8 @@ void engine_detectors_tx(ww_engine *eng, struct flow *f, const struct app_tx *tx
 {
     struct detector_verdict v;
     memset(&v, 0, sizeof(v));
-    if (eng->detectors) {
-        struct tamper_order o = {eng->seq, eng->order_wait, eng->order_user};
-        detectors_on_tx(eng->detectors, f, tx, &eng->now, &o, &v);
-    }
+    if (eng->detectors)
+        detectors_on_tx(eng->detectors, f, tx, &eng->now, &eng->order, &v);
     if (eng->learn && tx->tx && tx->event_type && strcmp(tx->event_type, "wallet") == 0)
         policy_learn_call(eng->learn, f, tx->tx, &eng->now);
     struct app_tx with = *tx;
@@ -55,11 +55,15 @@ void engine_detectors_flow_start(ww_engine *eng, struct flow *f)
     detector_verdict_clear(&v);
 }
 
-WW_EXPORT ww_share *ww_share_new(void)
+WW_EXPORT ww_share *ww_share_new(const ww_config *cfg)
 {
     ww_share *s = calloc(1, sizeof(*s));
-    if (s && !(s->tamper = tamper_new_shared(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS))) {
-        free(s);
+    if (!s)
+        return NULL;
+    s->tamper = tamper_new_shared(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
+    s->thresholds = threshold_table_new_shared(conf_num(cfg, CONF_THRESHOLD_MEMCAP));
+    if (!s->tamper || !s->thresholds) {
+        ww_share_free(s);
         return NULL;
     }
     return s;
@@ -70,6 +74,7 @@ WW_EXPORT void ww_share_free(ww_share *s)
     if (!s)
         return;
     tamper_free(s->tamper);
+    threshold_table_free(s->thresholds);
     free(s);
 }
 
@@ -78,8 +83,8 @@ WW_EXPORT int ww_engine_share(ww_engine *eng, ww_share *s, ww_order_cb wait, voi
     if (!eng || !s)
         return WW_E_INVAL;
     eng->share = s;
-    eng->order_wait = wait;
-    eng->order_user = user;
+    eng->order.wait = wait;
+    eng->order.user = user;
     return 0;
 }
 

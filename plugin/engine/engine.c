@@ -283,7 +283,7 @@ WW_EXPORT int ww_engine_feed(ww_engine *eng, const struct ww_packet *frame)
     if (!eng || !frame || !frame->data)
         return WW_E_INVAL;
     /* Every worker follows the capture's clock, so flows time out as in one run. */
-    eng->seq = frame->pcap_cnt;
+    eng->order.seq = frame->pcap_cnt;
     advance_clock(eng, &frame->ts);
     eng->frame = frame;
     engine_process(eng, frame);

@@ -13,6 +13,7 @@
 #include "../decode/decode.h"
 #include "../output/eve.h"
 #include "../stream/flow.h"
+#include "../util/share-order.h"
 #include "../stream/stream-nids.h"
 #include "../util/conf.h"
 #include "../util/counters.h"
@@ -25,9 +26,13 @@ struct app_ctx {
     struct ww_engine *eng;
 };
 
+struct tamper;
+struct thr_table;
+
 /* State the worker processes of --workers N share (ww_share_new). */
 struct ww_share {
-    struct tamper *tamper; /* transfer requests (detectors/tamper.h) */
+    struct tamper *tamper;        /* transfer requests (detectors/tamper.h) */
+    struct thr_table *thresholds; /* thresholds tracked across flows (detect-threshold.h) */
 };
 
 struct ww_engine {
@@ -53,10 +58,8 @@ struct ww_engine {
     struct policy_learn *learn;    /* ww_engine_learn: wallet calls observed, or NULL */
     char *learn_path;              /* where ww_engine_flush writes the learned policy */
     int detector_buffer;           /* id of the detector.event buffer */
-    uint64_t seq;                  /* pcap_cnt of the latest frame fed (0 live) */
     ww_share *share;               /* ww_engine_share: the workers' tables, or NULL */
-    ww_order_cb order_wait;
-    void *order_user;
+    struct share_order order;      /* seq: pcap_cnt of the latest frame fed (0 live) */
     struct app_ctx app;
 };
 

@@ -121,12 +121,14 @@ WW_EXPORT uint64_t ww_engine_counter(const ww_engine *eng, const char *name);
 WW_EXPORT void ww_engine_free(ww_engine *eng);
 
 /* State shared by the worker processes of --workers N: made before they are
- * forked, handed to each worker's engine before ww_engine_load_rules. Today
- * the transfer requests the tamper detector remembers, so a chat message on
- * one worker and the wallet send on another are still compared. */
+ * forked, handed to each worker's engine before ww_engine_load_rules. The
+ * transfer requests the tamper detector remembers (a chat message on one
+ * worker, the wallet send on another) and the threshold counts tracked
+ * by_src, by_dst or by_rule, which span address pairs. */
 typedef struct ww_share ww_share;
-/* Returns the shared state, in memory the processes forked afterwards share, or NULL. */
-WW_EXPORT ww_share *ww_share_new(void);
+/* Returns the shared state (sized by cfg: detect.thresholds.memcap), in memory
+ * the processes forked afterwards share, or NULL. */
+WW_EXPORT ww_share *ww_share_new(const ww_config *cfg);
 /* Unmaps it in the calling process. */
 WW_EXPORT void ww_share_free(ww_share *s);
 /* Offline: returns once every other worker has handled the frames numbered

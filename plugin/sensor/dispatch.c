@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct frame_head {
     struct timeval ts;
@@ -157,6 +156,21 @@ int dispatch_run(ww_capture *cap, struct ring *const *rings, unsigned n,
     return rc;
 }
 
+/* ---- order across workers ---------------------------------------------------- */
+
+/* 2 * n for frame n, 2 * n - 1 for the tick before it, the counters last. */
+static uint64_t record_order(const struct ring_rec *rec)
+{
+    uint64_t n;
+    if (rec->type == DISPATCH_FRAME && rec->len >= sizeof(struct frame_head))
+        memcpy(&n, (const char *)rec->data + offsetof(struct frame_head, pcap_cnt), sizeof(n));
+    else if (rec->type == DISPATCH_TICK && rec->len == sizeof(struct tick))
+        memcpy(&n, (const char *)rec->data + offsetof(struct tick, before), sizeof(n));
+    else
+        return UINT64_MAX;
+    return rec->type == DISPATCH_FRAME ? 2 * n : 2 * n - 1;
+}
+
 /* ---- a worker ----------------------------------------------------------------- */
 
 static bool read_item(const struct ring_rec *rec, struct dispatch_item *it)
@@ -205,8 +219,10 @@ int dispatch_next(struct ring *ring, struct dispatch_item *it)
             return 0;
         if (rc != RING_OK)
             return -1;
-        if (read_item(&rec, it))
+        if (read_item(&rec, it)) {
+            ring_progress(ring, record_order(&rec)); /* dispatch_wait_before's waiters */
             return 1;
+        }
         ring_release(ring); /* not one of ours: cannot happen, skipped */
     }
 }
@@ -214,21 +230,6 @@ int dispatch_next(struct ring *ring, struct dispatch_item *it)
 void dispatch_done(struct ring *ring)
 {
     ring_release(ring);
-}
-
-/* ---- order across workers ----------------------------------------------------- */
-
-/* 2 * n for frame n, 2 * n - 1 for the tick before it, the counters last. */
-static uint64_t record_order(const struct ring_rec *rec)
-{
-    uint64_t n = UINT64_MAX / 2;
-    if (rec->type == DISPATCH_FRAME && rec->len >= sizeof(struct frame_head))
-        memcpy(&n, (const char *)rec->data + offsetof(struct frame_head, pcap_cnt), sizeof(n));
-    else if (rec->type == DISPATCH_TICK && rec->len == sizeof(struct tick))
-        memcpy(&n, (const char *)rec->data + offsetof(struct tick, before), sizeof(n));
-    else
-        return UINT64_MAX;
-    return rec->type == DISPATCH_FRAME ? 2 * n : 2 * n - 1;
 }
 
 /* Whether ring holds a record placed before frame seq (false once its worker left). */
@@ -250,12 +251,13 @@ void dispatch_wait_before(struct ring *const *rings, unsigned n, const struct ri
     for (unsigned i = 0; i < n; i++) {
         if (rings[i] == own)
             continue;
-        for (unsigned spins = 0; !*stop && holds_before(rings[i], seq); spins++) {
+        while (!*stop && holds_before(rings[i], seq)) {
+            ring_watch(rings[i], 2 * seq);
+            if (!holds_before(rings[i], seq))
+                break;
             ring_kick(rings[i]); /* it may sleep on a batch not yet full */
-            if (spins >= 64) {
-                struct timespec pause = {0, 20 * 1000};
-                nanosleep(&pause, NULL);
-            }
+            if (ring_watch_sleep(rings[i]) == RING_GONE)
+                break;
         }
     }
 }

@@ -666,7 +666,7 @@ static int start_workers(struct run *r, const struct options *o, ww_config *cfg)
     ww_capture_close(r->cap); /* a socket or file nobody reads */
     r->cap = NULL;
     unsigned group = (unsigned)getpid() & 0xffff;
-    if ((r->share = ww_share_new()) == NULL) {
+    if ((r->share = ww_share_new(cfg)) == NULL) {
         fatal("cannot start workers: %s", ww_strerror(WW_E_NOMEM));
         return STATUS_RUNTIME;
     }

@@ -18,6 +18,7 @@
 #include "ring.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
@@ -54,6 +55,9 @@ struct ring {
     _Alignas(LINE) _Atomic uint32_t producer_sleeps;
     _Atomic uint32_t finished; /* no record will follow */
     _Atomic uint32_t gone;     /* the consumer left */
+    /* other processes waiting for the consumer's progress (ring_watch) */
+    _Alignas(LINE) _Atomic uint32_t watchers; /* futex word: 1 while one sleeps */
+    _Atomic uint64_t wanted;                  /* the least progress one waits for */
     /* fixed at creation */
     _Alignas(LINE) uint64_t size;
     uint64_t batch; /* queued bytes that make the producer wake a sleeping consumer */
@@ -87,6 +91,23 @@ static int futex_wait(_Atomic uint32_t *word)
 #endif
 }
 
+/* Wakes every process sleeping on word, if one said it sleeps. */
+static void wake_all(_Atomic uint32_t *word)
+{
+    if (atomic_exchange(word, 0) == 0)
+        return;
+#ifdef __linux__
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+#endif
+}
+
+/* Wakes every process waiting for the consumer's progress. */
+static void wake_watchers(struct ring *r)
+{
+    atomic_store(&r->wanted, UINT64_MAX);
+    wake_all(&r->watchers);
+}
+
 /* Wakes the side sleeping on word, if it said it sleeps. */
 static void wake(_Atomic uint32_t *word)
 {
@@ -113,6 +134,7 @@ struct ring *ring_new(size_t bytes)
         return NULL;
     struct ring *r = m; /* zero-filled: counters 0, nobody sleeps */
     r->size = size;
+    r->wanted = UINT64_MAX;
     r->batch = size / 8;
     return r;
 }
@@ -227,6 +249,7 @@ void ring_finish(struct ring *r)
 {
     atomic_store(&r->finished, 1);
     wake(&r->consumer_sleeps);
+    wake_watchers(r);
 }
 
 /* ---- consumer ------------------------------------------------------------------- */
@@ -240,6 +263,7 @@ static void advance(struct ring *r, uint64_t n)
         wake(&r->producer_sleeps);
 }
 
+
 /* Returns RING_OK once head_seen is past tail, else RING_END or RING_INTR. */
 static int wait_data(struct ring *r, uint64_t tail)
 {
@@ -251,6 +275,8 @@ static int wait_data(struct ring *r, uint64_t tail)
             cpu_relax();
             continue;
         }
+        if (atomic_load(&r->watchers)) /* run dry: nothing queued is left before anything */
+            wake_watchers(r);
         atomic_store(&r->consumer_sleeps, 1);
         bool finished = atomic_load(&r->finished); /* before head: set after the last record */
         r->head_seen = atomic_load(&r->head);
@@ -303,6 +329,7 @@ void ring_leave(struct ring *r)
 {
     atomic_store(&r->gone, 1);
     wake(&r->producer_sleeps);
+    wake_watchers(r);
 }
 
 /* ---- any process ---------------------------------------------------------------- */
@@ -334,4 +361,27 @@ int ring_peek(struct ring *r, struct ring_rec *rec, uint64_t *at)
 bool ring_peek_valid(struct ring *r, uint64_t at)
 {
     return atomic_load_explicit(&r->tail, memory_order_acquire) == at;
+}
+
+void ring_progress(struct ring *r, uint64_t progress)
+{
+    if (atomic_load(&r->watchers) && progress >= atomic_load(&r->wanted))
+        wake_watchers(r);
+}
+
+void ring_watch(struct ring *r, uint64_t want)
+{
+    uint64_t cur = atomic_load(&r->wanted);
+    while (want < cur && !atomic_compare_exchange_weak(&r->wanted, &cur, want))
+        ;
+    atomic_store(&r->watchers, 1);
+}
+
+int ring_watch_sleep(struct ring *r)
+{
+    if (atomic_load(&r->gone))
+        return RING_GONE;
+    if (futex_wait(&r->watchers) != 0 && errno == EINTR)
+        return RING_INTR;
+    return RING_OK;
 }

@@ -72,4 +72,16 @@ int ring_peek(struct ring *r, struct ring_rec *rec, uint64_t *at);
 /* Whether the record ring_peek found at at was still unreleased. */
 bool ring_peek_valid(struct ring *r, uint64_t at);
 
+/* Progress: a number the consumer's user gives each record it takes (its
+ * place in the capture), so that other processes can sleep until it gets
+ * somewhere. Consumer: the record just taken has this progress; wakes the
+ * watchers that wanted as much. It wakes them too when it runs dry, finishes
+ * or leaves. */
+void ring_progress(struct ring *r, uint64_t progress);
+/* Any process: asks to be woken once progress reaches want. Look at what it
+ * waits for once more, then ring_watch_sleep. */
+void ring_watch(struct ring *r, uint64_t want);
+/* Returns RING_OK when woken (or woken already: look again), RING_GONE, RING_INTR. */
+int ring_watch_sleep(struct ring *r);
+
 #endif

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -206,6 +207,50 @@ static void test_peek(void **state)
     ring_free(r);
 }
 
+/* A watcher sleeps until the consumer has taken a record of the progress it
+ * wants, and not before; then until it runs dry. */
+static void test_watch_progress(void **state)
+{
+    (void)state;
+    struct ring *r = ring_new(0);
+    assert_non_null(r);
+    _Atomic uint64_t *taken = mmap(NULL, sizeof(*taken), PROT_READ | PROT_WRITE,
+                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    assert_true(taken != MAP_FAILED);
+    *taken = 0;
+    for (uint64_t i = 1; i <= 3; i++)
+        assert_int_equal(ring_put(r, 1, &i, sizeof(i), NULL, 0), RING_OK);
+    ring_watch(r, 2);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* the consumer: one record every 20 ms, then dry */
+        struct ring_rec rec;
+        for (int k = 0; k < 3; k++) {
+            sleep_ms(20);
+            if (ring_get(r, &rec) != RING_OK)
+                _exit(1);
+            uint64_t progress;
+            memcpy(&progress, rec.data, sizeof(progress));
+            *taken = progress;
+            ring_progress(r, progress);
+            ring_release(r);
+        }
+        ring_get(r, &rec); /* runs dry: wakes the watchers, then finishes */
+        _exit(0);
+    }
+    assert_int_equal(ring_watch_sleep(r), RING_OK);
+    assert_true(*taken >= 2);
+    ring_watch(r, 10); /* never reached: woken when the ring runs dry */
+    assert_int_equal(ring_watch_sleep(r), RING_OK);
+    assert_int_equal(*taken, 3);
+    ring_finish(r);
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    munmap((void *)taken, sizeof(*taken));
+    ring_free(r);
+}
+
 static void test_too_big(void **state)
 {
     (void)state;
@@ -314,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_millions_through_a_child),
         cmocka_unit_test(test_full_and_empty),
         cmocka_unit_test(test_peek),
+        cmocka_unit_test(test_watch_progress),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_consumer_leaves),
         cmocka_unit_test(test_signal_interrupts_waits),

@@ -21,7 +21,7 @@
 #define ADDR_D "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"
 
 /* Where the helpers' texts and calls stand in the capture; NULL: no order. */
-static const struct tamper_order *order;
+static const struct share_order *order;
 
 static void text(struct tamper *t, const char *msg, long secs, struct detector_verdict *v)
 {
@@ -187,7 +187,7 @@ static void test_order(void **state)
     struct tamper *t = tamper_new(16, 3600);
     struct detector_verdict v;
     memset(&v, 0, sizeof(v));
-    struct tamper_order o = {10, record_wait, NULL};
+    struct share_order o = {10, record_wait, NULL};
     order = &o;
     text(t, "please send 2 BTC to " ADDR_A, 0, &v);
     assert_int_equal(waited_for, 10);

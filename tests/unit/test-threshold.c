@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "detect/detect-threshold.h"
 
@@ -63,7 +65,7 @@ static char at(struct threshold_ctx *t, const struct rule *r, const struct ww_ad
                const struct ww_addr *dst, long sec, long usec)
 {
     struct timeval tv = {.tv_sec = sec, .tv_usec = usec};
-    return threshold_check(t, r, src, dst, 0, &tv) == THRESHOLD_ALERT ? 'A' : '.';
+    return threshold_check(t, r, src, dst, 0, &tv, NULL) == THRESHOLD_ALERT ? 'A' : '.';
 }
 
 /* Verdicts for matches at the given whole seconds, A -> B. */
@@ -86,7 +88,7 @@ static void run(struct threshold_ctx *t, const struct rule *r, const long *secs,
 static void test_type_threshold(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 1, THR_THRESHOLD, TRACK_BY_SRC, 3, 60);
     char got[32];
     /* Every 3rd match of the window alerts; the count restarts, the window does not. */
@@ -99,7 +101,7 @@ static void test_type_threshold(void **state)
     assert_int_equal(threshold_suppressed(t), 8);
     threshold_free(t);
 
-    t = threshold_new(MB);
+    t = threshold_new(MB, NULL);
     r = mkrule(1, 1, THR_THRESHOLD, TRACK_BY_SRC, 2, 10);
     got[0] = at(t, &r, &A, &B, 100, 0);
     got[1] = at(t, &r, &A, &B, 109, 999999); /* last microsecond of the window */
@@ -113,7 +115,7 @@ static void test_type_threshold(void **state)
 static void test_type_limit(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 2, THR_LIMIT, TRACK_BY_SRC, 2, 10);
     char got[32];
     RUN(t, &r, got, 0, 1, 2, 3, 9);
@@ -130,14 +132,14 @@ static void test_type_limit(void **state)
 static void test_type_both(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 3, THR_BOTH, TRACK_BY_SRC, 3, 10);
     char got[32];
     RUN(t, &r, got, 0, 1, 2, 3, 4, 9, 10, 11, 12, 13);
     assert_string_equal(got, "..A.....A.");
     threshold_free(t);
 
-    t = threshold_new(MB);
+    t = threshold_new(MB, NULL);
     r = mkrule(1, 3, THR_BOTH, TRACK_BY_SRC, 1, 10);
     RUN(t, &r, got, 0, 5, 10, 19, 20);
     assert_string_equal(got, "A.A.A");
@@ -147,7 +149,7 @@ static void test_type_both(void **state)
 static void test_detection_filter(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 4, THR_DETECTION_FILTER, TRACK_BY_SRC, 2, 10);
     char got[32];
     /* Alerts on every match after the 2nd of the window. */
@@ -159,7 +161,7 @@ static void test_detection_filter(void **state)
 static void test_no_window(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 5, THR_LIMIT, TRACK_BY_RULE, 1, 0);
     char got[32];
     RUN(t, &r, got, 0, 100, 100000);
@@ -173,7 +175,7 @@ static void test_no_window(void **state)
 static void test_tracks(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct timeval tv = {.tv_sec = 1};
     char got[8];
 
@@ -205,9 +207,9 @@ static void test_tracks(void **state)
     assert_string_equal(got, "A.");
 
     struct rule flow = mkrule(1, 14, THR_LIMIT, TRACK_BY_FLOW, 1, 60);
-    assert_int_equal(threshold_check(t, &flow, &A, &B, 7, &tv), THRESHOLD_ALERT);
-    assert_int_equal(threshold_check(t, &flow, &A, &B, 7, &tv), THRESHOLD_SILENT);
-    assert_int_equal(threshold_check(t, &flow, &A, &B, 8, &tv), THRESHOLD_ALERT);
+    assert_int_equal(threshold_check(t, &flow, &A, &B, 7, &tv, NULL), THRESHOLD_ALERT);
+    assert_int_equal(threshold_check(t, &flow, &A, &B, 7, &tv, NULL), THRESHOLD_SILENT);
+    assert_int_equal(threshold_check(t, &flow, &A, &B, 8, &tv, NULL), THRESHOLD_ALERT);
 
     /* Same sid, another gid: separate state. */
     struct rule gid3 = mkrule(3, 10, THR_LIMIT, TRACK_BY_SRC, 1, 60);
@@ -253,7 +255,7 @@ static int load_cfg(struct threshold_ctx *t, const char *text, struct reports *r
 static void test_suppress(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct reports rp;
     assert_int_equal(load_cfg(t,
                               "# suppressions\n"
@@ -299,7 +301,7 @@ static void test_suppress(void **state)
 static void test_config_threshold_overrides(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct reports rp;
     assert_int_equal(load_cfg(t,
                               "threshold gen_id 1, sig_id 200, type limit, track by_rule, "
@@ -335,7 +337,7 @@ static void test_config_threshold_overrides(void **state)
 static void test_rate_filter(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct reports rp;
     assert_int_equal(load_cfg(t,
                               "rate_filter gen_id 1, sig_id 400, track by_src, count 3, "
@@ -377,7 +379,7 @@ static void test_rate_filter(void **state)
 static void test_bad_lines(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct reports rp;
     const char *text =
         "# comment\n"                                                                  /* 1 */
@@ -462,7 +464,7 @@ static void test_memcap_eviction(void **state)
 {
     (void)state;
     const uint64_t cap = 16 * 1024;
-    struct threshold_ctx *t = threshold_new(cap);
+    struct threshold_ctx *t = threshold_new(cap, NULL);
     assert_non_null(t);
     struct rule r = mkrule(1, 500, THR_LIMIT, TRACK_BY_SRC, 1, 3600);
     uint64_t alerts = 0;
@@ -486,7 +488,7 @@ static void test_memcap_eviction(void **state)
 static void test_lazy_expiry(void **state)
 {
     (void)state;
-    struct threshold_ctx *t = threshold_new(MB);
+    struct threshold_ctx *t = threshold_new(MB, NULL);
     struct rule r = mkrule(1, 600, THR_LIMIT, TRACK_BY_SRC, 1, 10);
     uint64_t empty = threshold_memuse(t);
     for (uint8_t i = 0; i < 100; i++) {
@@ -507,6 +509,51 @@ static void test_lazy_expiry(void **state)
     threshold_free(t);
 }
 
+static uint64_t waits;
+
+static void count_wait(uint64_t seq, void *user)
+{
+    (void)seq;
+    (void)user;
+    waits++;
+}
+
+/* --workers N: by_src counts span workers through the shared table, by_flow
+ * counts stay in each worker's own; only the shared table waits for order. */
+static void test_shared_table(void **state)
+{
+    (void)state;
+    struct thr_table *shared = threshold_table_new_shared(MB);
+    assert_non_null(shared);
+    struct rule by_src = mkrule(1, 1, THR_LIMIT, TRACK_BY_SRC, 1, 60);
+    struct rule by_flow = mkrule(1, 2, THR_LIMIT, TRACK_BY_FLOW, 1, 60);
+    struct timeval tv = {100, 0};
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* another worker: A's first match, and a flow of its own */
+        struct threshold_ctx *t = threshold_new(MB, shared);
+        bool ok = t && threshold_check(t, &by_src, &A, &B, 1, &tv, NULL) == THRESHOLD_ALERT &&
+                  threshold_check(t, &by_flow, &A, &B, 1, &tv, NULL) == THRESHOLD_ALERT;
+        threshold_free(t);
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    struct threshold_ctx *t = threshold_new(MB, shared);
+    assert_non_null(t);
+    struct share_order o = {7, count_wait, NULL};
+    /* A's second match, to another host: the child's count holds */
+    assert_int_equal(threshold_check(t, &by_src, &A, &C, 2, &tv, &o), THRESHOLD_SILENT);
+    assert_int_equal(waits, 1);
+    /* the same flow id here is another worker's flow: counted apart, no wait */
+    assert_int_equal(threshold_check(t, &by_flow, &A, &B, 1, &tv, &o), THRESHOLD_ALERT);
+    assert_int_equal(waits, 1);
+    assert_int_equal(threshold_check(t, &by_src, &C, &A, 2, &tv, &o), THRESHOLD_ALERT);
+    threshold_free(t);
+    threshold_table_free(shared);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_suppress),        cmocka_unit_test(test_config_threshold_overrides),
         cmocka_unit_test(test_rate_filter),     cmocka_unit_test(test_bad_lines),
         cmocka_unit_test(test_memcap_eviction), cmocka_unit_test(test_lazy_expiry),
+        cmocka_unit_test(test_shared_table),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
