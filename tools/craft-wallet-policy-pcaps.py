@@ -11,6 +11,10 @@ TcpSession (deterministic: fixed clock, sequence numbers and payloads).
       sendtoaddress pays 12.5 BTC to address B -> wallet.destination_mismatch;
       a control send of 12.5 BTC to A -> nothing; two mails with the same
       request id REQ-77 and different addresses -> wallet.request_destination_changed
+  pcaps/wallet-policy-workers     windows that span address pairs: sends by three
+      callers to two nodes against one per-asset window, one caller's calls and
+      one user's authentication failures spread over both nodes (policy.json
+      there); with --workers N the pairs land on different workers
 
 Usage: /usr/bin/python3 tools/craft-wallet-policy-pcaps.py [PCAPS_DIR]   (default: pcaps)
 """
@@ -180,15 +184,47 @@ def tamper():
     return c
 
 
+WORKERS_POLICY = {
+    "comment": "the policy of pcaps/wallet-policy-workers",
+    "version": 1,
+    "servers": ["10.60.0.40", "10.60.0.41"],
+    "classes": {"read": {"callers": ["10.60.0.0/24"]}, "send": {"callers": ["10.60.0.0/24"]}},
+    "assets": {"BTC": {"destinations": [ADDR_A, ADDR_B], "max_per_window": "8",
+                       "window_seconds": 86400}},
+    "rate_limit": {"calls": 4, "seconds": 60},
+    "auth_failures": {"count": 3, "seconds": 60},
+}
+
+
+def policy_workers():
+    c = ClockCapture()
+    nodes = ["10.60.0.40", "10.60.0.41"]
+    for i, (cli, node, addr) in enumerate((("10.60.0.11", nodes[0], ADDR_A),
+                                           ("10.60.0.12", nodes[1], ADDR_B),
+                                           ("10.60.0.13", nodes[0], ADDR_A))):
+        c.at(10 * i)  # 3 + 3 + 3 BTC: the third send takes the window to 9 > 8
+        call(c, cli, "sendtoaddress", [addr, 3], TXID, srv=node)
+    for i in range(5):  # one caller, both nodes: the 5th call is over 4 per 60 s
+        c.at(100 + 5 * i)
+        call(c, "10.60.0.21", "getblockcount", [], 840000 + i, srv=nodes[i % 2])
+    for i in range(3):  # one user's failures on both nodes: the 3rd is a burst
+        c.at(200 + 5 * i)
+        call(c, "10.60.0.31", "getbalance", [], None, user="ops", srv=nodes[i % 2],
+             status="401 Unauthorized")
+    return c
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "pcaps"
-    for name, fn in (("wallet-policy-violations", violations), ("wallet-tamper", tamper)):
+    for name, fn, policy in (("wallet-policy-violations", violations, POLICY),
+                             ("wallet-tamper", tamper, None),
+                             ("wallet-policy-workers", policy_workers, WORKERS_POLICY)):
         d = os.path.join(out, name)
         os.makedirs(d, exist_ok=True)
         fn().write(os.path.join(d, "input.pcap"))
-        if name == "wallet-policy-violations":
+        if policy:
             with open(os.path.join(d, "policy.json"), "w") as f:
-                json.dump(POLICY, f, indent=2)
+                json.dump(policy, f, indent=2)
                 f.write("\n")
         print("wrote", os.path.join(d, "input.pcap"))
 

@@ -74,9 +74,10 @@ static const char *policy_path(const ww_config *cfg, const char *const *paths, s
 }
 
 struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_paths,
-                                size_t npaths, struct tamper *shared_tamper,
+                                size_t npaths, const struct detectors_shared *shared,
                                 detectors_report_fn report, void *user, bool *failed)
 {
+    struct tamper *shared_tamper = shared ? shared->tamper : NULL;
     *failed = false;
     struct detectors *d = calloc(1, sizeof(struct detectors));
     if (!d)
@@ -89,6 +90,8 @@ struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_pa
     bool bad = false;
     if (ppath)
         d->policy = policy_load(ppath, conf_str(cfg, CONF_HOME_NET), report, user, &bad);
+    if (d->policy && shared && shared->policy)
+        policy_share(d->policy, shared->policy);
     d->tamper_shared = shared_tamper != NULL;
     d->tamper = shared_tamper ? shared_tamper : tamper_new(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
     if (bad || !d->tamper)
@@ -155,7 +158,7 @@ void detectors_on_tx(struct detectors *d, struct flow *f, const struct app_tx *t
     if (strcmp(tx->event_type, "wallet") == 0 && tx->tx) {
         const struct wallet_call *c = tx->tx;
         if (d->policy)
-            policy_on_call(d->policy, f, c, now, out);
+            policy_on_call(d->policy, f, c, now, o, out);
         tamper_on_call(d->tamper, c, now, o, out);
     } else if (strcmp(tx->event_type, "messaging") == 0) {
         on_text(d, f, tx, false, now, o, out);

@@ -37,7 +37,15 @@ void detector_verdict_clear(struct detector_verdict *v);
 
 struct detectors;
 struct tamper;
+struct policy_shared;
 struct share_order;
+
+/* --workers N: what the detectors keep in memory shared with the other
+ * workers (ww_share_new), kept across rule reloads. */
+struct detectors_shared {
+    struct tamper *tamper;         /* transfer requests */
+    struct policy_shared *policy;  /* wallet policy: callers' and assets' windows */
+};
 
 /* Problems in the detectors' configuration files, as "FILE:LINE: message". */
 typedef void (*detectors_report_fn)(void *user, const char *msg);
@@ -45,11 +53,10 @@ typedef void (*detectors_report_fn)(void *user, const char *msg);
 /* Returns the detectors configured by cfg (wallet-policy file etc.; a file
  * not named in cfg is looked for beside the first of rule_paths, then in
  * default-signature-dir), or NULL with every problem reported; *failed set
- * when the configuration is bad. Transfer requests go to shared_tamper when
- * given (the workers' table, kept across rule reloads), else to a table of
- * their own. */
+ * when the configuration is bad. With shared (--workers N), state that spans
+ * address pairs goes there instead of into tables of their own. */
 struct detectors *detectors_new(const ww_config *cfg, const char *const *rule_paths,
-                                size_t npaths, struct tamper *shared_tamper,
+                                size_t npaths, const struct detectors_shared *shared,
                                 detectors_report_fn report, void *user, bool *failed);
 void detectors_free(struct detectors *d);
 

@@ -23,11 +23,12 @@
 
 #include "../output/eve.h"
 #include "../util/conf.h"
+#include "policy-shared.h"
+#include "policy-state.h"
 
 #define POLICY_HOME_MAX 256
 #define POLICY_LIST_MAX 65536 /* entries of one list (servers, callers, destinations) */
 #define POLICY_PATH_MAX 192
-#define CALLER_USER_MAX 64
 #define CALLER_PROBES 8
 #define CLS_N 5
 
@@ -50,11 +51,6 @@ struct class_rule {
     char hours[16];
 };
 
-struct window_entry {
-    time_t t;
-    policy_dec amount;
-};
-
 struct asset_rule {
     char *name;
     bool has_dests;
@@ -63,19 +59,8 @@ struct asset_rule {
     bool has_call_cap, has_window_cap;
     policy_dec call_cap, window_cap;
     uint32_t window_secs;
-    struct window_entry *win; /* ring of POLICY_WINDOW_ENTRIES sends within the window */
-    size_t win_head, win_n;
-    policy_dec win_sum;
-};
-
-struct caller_state {
-    bool used;
-    struct ww_addr ip;
-    uint8_t user_len;
-    char user[CALLER_USER_MAX];
-    time_t last;
-    time_t rate_start, auth_start;
-    uint32_t rate_count, auth_count;
+    struct asset_window *w; /* sends within the window */
+    bool w_shared;          /* w is the workers' (policy_share) */
 };
 
 struct policy {
@@ -93,6 +78,7 @@ struct policy {
     size_t max_callers;
     struct caller_state *tab;
     size_t tab_size;
+    struct policy_shared *sh; /* --workers N: tab and the windows are the workers' */
     struct policy_stats st;
 };
 
@@ -685,8 +671,8 @@ static void load_asset(struct pctx *pc, struct asset_rule *a, const char *name,
         a->window_secs = 86400;
         if (json_object_object_get_ex(o, "window_seconds", &e))
             get_uint(pc, o, path, "window_seconds", 1, 31 * 86400, &a->window_secs);
-        a->win = calloc(POLICY_WINDOW_ENTRIES, sizeof(*a->win));
-        if (!a->win)
+        a->w = calloc(1, sizeof(*a->w));
+        if (!a->w)
             pc->oom = true;
     } else if (json_object_object_get_ex(o, "window_seconds", &e)) {
         join(sub, path, "window_seconds");
@@ -884,11 +870,32 @@ void policy_free(struct policy *p)
             free(p->assets[a].dests[i]);
         free(p->assets[a].dests);
         free(p->assets[a].name);
-        free(p->assets[a].win);
+        if (!p->assets[a].w_shared)
+            free(p->assets[a].w);
     }
     free(p->assets);
-    free(p->tab);
+    if (!p->sh)
+        free(p->tab);
     free(p);
+}
+
+void policy_share(struct policy *p, struct policy_shared *sh)
+{
+    struct caller_state *tab = policy_shared_callers(sh, p->tab_size);
+    if (!tab)
+        return;
+    free(p->tab);
+    p->tab = tab;
+    p->sh = sh;
+    for (size_t i = 0; i < p->nassets; i++) {
+        struct asset_rule *a = &p->assets[i];
+        struct asset_window *w = a->w ? policy_shared_window(sh, a->name) : NULL;
+        if (w) { /* else (more windowed assets than slots) the window stays this worker's */
+            free(a->w);
+            a->w = w;
+            a->w_shared = true;
+        }
+    }
 }
 
 void policy_get_stats(const struct policy *p, struct policy_stats *st)
@@ -1169,25 +1176,26 @@ static void amount_finding(const struct wallet_call *c, const char *name, policy
 /* Adds a send to the asset's window and returns the total within it. */
 static policy_dec window_add(struct policy *p, struct asset_rule *a, time_t now, policy_dec v)
 {
-    while (a->win_n && now - a->win[a->win_head].t >= (time_t)a->window_secs) {
-        a->win_sum -= a->win[a->win_head].amount;
-        if (a->win_sum < 0) /* only after saturating at 10^38 */
-            a->win_sum = 0;
-        a->win_head = (a->win_head + 1) % POLICY_WINDOW_ENTRIES;
-        a->win_n--;
+    struct asset_window *w = a->w;
+    while (w->n && now - w->ring[w->head].t >= (time_t)a->window_secs) {
+        w->sum -= w->ring[w->head].amount;
+        if (w->sum < 0) /* only after saturating at 10^38 */
+            w->sum = 0;
+        w->head = (w->head + 1) % POLICY_WINDOW_ENTRIES;
+        w->n--;
     }
-    if (a->win_n == POLICY_WINDOW_ENTRIES) {
+    if (w->n == POLICY_WINDOW_ENTRIES) {
         /* Full: the oldest send joins the next one and stays as long as it does. */
-        size_t next = (a->win_head + 1) % POLICY_WINDOW_ENTRIES;
-        a->win[next].amount = policy_dec_add(a->win[next].amount, a->win[a->win_head].amount);
-        a->win_head = next;
-        a->win_n--;
+        size_t next = (w->head + 1) % POLICY_WINDOW_ENTRIES;
+        w->ring[next].amount = policy_dec_add(w->ring[next].amount, w->ring[w->head].amount);
+        w->head = next;
+        w->n--;
         p->st.window_merged++;
     }
-    a->win[(a->win_head + a->win_n) % POLICY_WINDOW_ENTRIES] = (struct window_entry){now, v};
-    a->win_n++;
-    a->win_sum = policy_dec_add(a->win_sum, v);
-    return a->win_sum;
+    w->ring[(w->head + w->n) % POLICY_WINDOW_ENTRIES] = (struct window_entry){now, v};
+    w->n++;
+    w->sum = policy_dec_add(w->sum, v);
+    return w->sum;
 }
 
 static void check_send(struct policy *p, const struct wallet_call *c, const struct timeval *now,
@@ -1222,14 +1230,21 @@ static void check_send(struct policy *p, const struct wallet_call *c, const stru
 }
 
 void policy_on_call(struct policy *p, const struct flow *f, const struct wallet_call *c,
-                    const struct timeval *now, struct detector_verdict *out)
+                    const struct timeval *now, const struct share_order *o,
+                    struct detector_verdict *out)
 {
     p->st.calls++;
     check_server(p, f, c, out);
     check_home(p, c, out);
     check_caller(p, c, out);
     check_hours(p, c, now, out);
+    if (p->sh) { /* the rest counts with the other workers, in capture order */
+        share_order_wait(o);
+        policy_shared_lock(p->sh);
+    }
     check_rates(p, c, now, out);
     if (c->cls == WALLET_CLASS_SEND && c->outcome != WALLET_OUTCOME_AUTH_FAILED)
         check_send(p, c, now, out);
+    if (p->sh)
+        policy_shared_unlock(p->sh);
 }

@@ -21,6 +21,7 @@
 #include <sys/time.h>
 
 #include "../app/app-wallet.h"
+#include "../util/share-order.h"
 #include "detectors.h"
 
 #define POLICY_FILE_NAME "wallet-policy.json"
@@ -31,6 +32,7 @@
 #define POLICY_WINDOW_ENTRIES 1024      /* sends kept per asset window; older ones merge */
 
 struct policy;
+struct policy_shared;
 
 struct policy_stats {
     uint64_t calls;           /* wallet calls judged */
@@ -48,9 +50,16 @@ struct policy *policy_parse(const char *name, const char *text, size_t len, cons
                             detectors_report_fn report, void *user, bool *failed);
 void policy_free(struct policy *p);
 
-/* Judges one wallet call on flow f at time now; adds one finding per violation. */
+/* --workers N: p keeps its per-caller and per-asset window state in sh
+ * (policy-shared.h) from now on, instead of its own. */
+void policy_share(struct policy *p, struct policy_shared *sh);
+
+/* Judges one wallet call on flow f at time now; adds one finding per
+ * violation. o: where the call stands in the capture, for shared state
+ * (share-order.h); may be NULL. */
 void policy_on_call(struct policy *p, const struct flow *f, const struct wallet_call *c,
-                    const struct timeval *now, struct detector_verdict *out);
+                    const struct timeval *now, const struct share_order *o,
+                    struct detector_verdict *out);
 /* Fills *st with the policy's counters. */
 void policy_get_stats(const struct policy *p, struct policy_stats *st);
 

@@ -58,7 +58,8 @@ WW_EXPORT int ww_engine_load_rules(ww_engine *eng, const char *const *paths, siz
         return rc;
     bool bad = false;
     struct detectors *d = detectors_new(eng->cfg, paths, npaths,
-                                        eng->share ? eng->share->tamper : NULL, relay, &r, &bad);
+                                        eng->share ? &eng->share->detectors : NULL, relay, &r,
+                                        &bad);
     if (!d || bad) {
         detectors_free(d);
         detect_engine_free(de);

@@ -9,6 +9,7 @@
 #include "../app/app-wallet.h"
 #include "../detect/detect-buffer.h"
 #include "../detectors/policy.h"
+#include "../detectors/policy-shared.h"
 #include "../detect/detect-threshold.h"
 #include "../detectors/tamper.h"
 #include "../util/conf.h"
@@ -60,9 +61,10 @@ WW_EXPORT ww_share *ww_share_new(const ww_config *cfg)
     ww_share *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
-    s->tamper = tamper_new_shared(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
+    s->detectors.tamper = tamper_new_shared(TAMPER_MAX_REQUESTS, TAMPER_WINDOW_SECS);
+    s->detectors.policy = policy_shared_new();
     s->thresholds = threshold_table_new_shared(conf_num(cfg, CONF_THRESHOLD_MEMCAP));
-    if (!s->tamper || !s->thresholds) {
+    if (!s->detectors.tamper || !s->detectors.policy || !s->thresholds) {
         ww_share_free(s);
         return NULL;
     }
@@ -73,7 +75,8 @@ WW_EXPORT void ww_share_free(ww_share *s)
 {
     if (!s)
         return;
-    tamper_free(s->tamper);
+    tamper_free(s->detectors.tamper);
+    policy_shared_free(s->detectors.policy);
     threshold_table_free(s->thresholds);
     free(s);
 }

@@ -31,8 +31,8 @@ struct thr_table;
 
 /* State the worker processes of --workers N share (ww_share_new). */
 struct ww_share {
-    struct tamper *tamper;        /* transfer requests (detectors/tamper.h) */
-    struct thr_table *thresholds; /* thresholds tracked across flows (detect-threshold.h) */
+    struct detectors_shared detectors; /* transfer requests, wallet-policy windows */
+    struct thr_table *thresholds;      /* thresholds tracked across flows (detect-threshold.h) */
 };
 
 struct ww_engine {

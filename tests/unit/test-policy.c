@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "detectors/policy-shared.h"
 #include "detectors/policy.h"
 
 #define HOME "10.0.0.0/8"
@@ -84,7 +87,7 @@ static const char *judge(struct policy *p, long secs, struct detector_verdict *v
 {
     struct timeval now = {T0 + secs, 0};
     detector_verdict_clear(v);
-    policy_on_call(p, &g_flow, &g_call, &now, v);
+    policy_on_call(p, &g_flow, &g_call, &now, NULL, v);
     v->names[v->len < sizeof(v->names) ? v->len : sizeof(v->names) - 1] = 0;
     return v->names;
 }
@@ -301,6 +304,54 @@ static void test_permissive_shipped(void **state)
     policy_free(p);
 }
 
+/* --workers N: two workers' policies count one caller's calls and one
+ * asset's sends together in the shared state. */
+static void test_shared_state(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"version\": 1, \"rate_limit\": {\"calls\": 2, \"seconds\": 60},"
+        " \"assets\": {\"BTC\": {\"max_per_window\": \"5\"}}}";
+    struct policy_shared *sh = policy_shared_new();
+    assert_non_null(sh);
+    struct msgs m;
+    struct detector_verdict v;
+    memset(&v, 0, sizeof(v));
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) { /* worker 1: two calls of 10.0.0.7, a send of 3 BTC */
+        struct policy *p = load(text, &m);
+        if (!p)
+            _exit(1);
+        policy_share(p, sh);
+        mk("10.0.0.7", NULL, "10.0.0.40", WALLET_CLASS_READ, "getblockcount");
+        bool ok = judge(p, 0, &v)[0] == 0 && judge(p, 1, &v)[0] == 0;
+        mk("10.0.0.8", NULL, "10.0.0.40", WALLET_CLASS_SEND, "sendtoaddress");
+        dest("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "3");
+        g_call.outcome = WALLET_OUTCOME_SUCCESS;
+        ok = ok && judge(p, 2, &v)[0] == 0;
+        detector_verdict_clear(&v);
+        policy_free(p);
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    struct policy *p = load(text, &m); /* worker 0, the other node */
+    assert_non_null(p);
+    policy_share(p, sh);
+    mk("10.0.0.7", NULL, "10.0.0.41", WALLET_CLASS_READ, "getblockcount");
+    assert_string_equal(judge(p, 3, &v), "wallet.rate_exceeded\n");
+    mk("10.0.0.9", NULL, "10.0.0.41", WALLET_CLASS_SEND, "sendtoaddress");
+    dest("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "3");
+    g_call.outcome = WALLET_OUTCOME_SUCCESS;
+    assert_string_equal(judge(p, 4, &v), "wallet.amount_over_window_cap\n");
+    assert_string_equal(detail(&v, "wallet.amount_over_window_cap", "observed"), "6");
+    detector_verdict_clear(&v);
+    policy_free(p);
+    policy_shared_free(sh);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_each_finding),
         cmocka_unit_test(test_bounded_callers),
         cmocka_unit_test(test_permissive_shipped),
+        cmocka_unit_test(test_shared_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
