@@ -78,6 +78,7 @@ test-live: all
 test-workers: all
 	@/usr/bin/python3 tests/run-workers.py --bin ./walletwatch --corpus $(CORPUS) pcaps
 	@/usr/bin/python3 tests/run-workers.py --bin ./walletwatch --workers 3 --no-live --corpus $(CORPUS) pcaps
+	@tests/run-workers-stress.sh ./walletwatch $(CORPUS)
 
 test: all unit test-golden test-pcaps test-live test-workers
 	@echo "make test: all suites passed"
