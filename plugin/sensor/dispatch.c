@@ -15,11 +15,12 @@
  * a single run; the last TICK leaves every clock at the capture's end.
  *
  * Order across workers: a TICK carries the number of the frame it comes
- * before, so every record has a place in the capture (record_order), and a
- * worker about to compare with what the others remembered (the shared
- * transfer-request table) waits until no other ring holds a record placed
- * before its frame (dispatch_wait_before). No cycle: the worker furthest
- * behind never waits for one ahead of it. */
+ * before, so every record has a place in the capture (record_order). A
+ * worker about to use state the workers share (share-order.h) waits until
+ * no other ring holds a record placed before its frame
+ * (dispatch_wait_before), asleep on that ring until its worker takes a
+ * record far enough on (ring_progress) or runs dry. No cycle: the worker
+ * furthest behind never waits for one ahead of it. */
 #include "dispatch.h"
 
 #include <stdbool.h>

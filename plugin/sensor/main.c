@@ -644,7 +644,7 @@ static int run_reader(struct run *r, const struct options *o, struct workers_chi
     return status;
 }
 
-/* The engine's wait before it compares with the other workers' requests. */
+/* The engine's wait before it uses state shared with the other workers. */
 static void wait_order(uint64_t seq, void *user)
 {
     struct run *r = user;

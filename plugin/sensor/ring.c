@@ -91,31 +91,29 @@ static int futex_wait(_Atomic uint32_t *word)
 #endif
 }
 
-/* Wakes every process sleeping on word, if one said it sleeps. */
-static void wake_all(_Atomic uint32_t *word)
+/* Wakes up to n processes sleeping on word, if one said it sleeps. */
+static void wake_n(_Atomic uint32_t *word, int n)
 {
     if (atomic_exchange(word, 0) == 0)
         return;
 #ifdef __linux__
-    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
+#else
+    (void)n;
 #endif
+}
+
+/* Wakes the side sleeping on word. */
+static void wake(_Atomic uint32_t *word)
+{
+    wake_n(word, 1);
 }
 
 /* Wakes every process waiting for the consumer's progress. */
 static void wake_watchers(struct ring *r)
 {
     atomic_store(&r->wanted, UINT64_MAX);
-    wake_all(&r->watchers);
-}
-
-/* Wakes the side sleeping on word, if it said it sleeps. */
-static void wake(_Atomic uint32_t *word)
-{
-    if (atomic_exchange(word, 0) == 0)
-        return;
-#ifdef __linux__
-    syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, 1, NULL, NULL, 0);
-#endif
+    wake_n(&r->watchers, INT_MAX);
 }
 
 static uint64_t record_bytes(size_t len)
@@ -371,10 +369,12 @@ void ring_progress(struct ring *r, uint64_t progress)
 
 void ring_watch(struct ring *r, uint64_t want)
 {
+    /* watchers first: a wake-up between the two stores clears it, and the
+     * sleep then returns at once instead of missing the wake-up */
+    atomic_store(&r->watchers, 1);
     uint64_t cur = atomic_load(&r->wanted);
     while (want < cur && !atomic_compare_exchange_weak(&r->wanted, &cur, want))
         ;
-    atomic_store(&r->watchers, 1);
 }
 
 int ring_watch_sleep(struct ring *r)
