@@ -101,7 +101,7 @@ sanitize:
 	$(MAKE) BUILD=build/san OPT=-O1 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    WW_BIN=build/san/walletwatch sanitize-run
 
-sanitize-run: $(BUILD)/walletwatch-bin $(UNIT_BIN)
+sanitize-run: $(BUILD)/walletwatch-bin $(UNIT_BIN) $(BUILD)/tools/ww-owner
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 tests/run-unit.sh $(UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    tests/run-golden.sh $(BUILD)/walletwatch
@@ -109,6 +109,9 @@ sanitize-run: $(BUILD)/walletwatch-bin $(UNIT_BIN)
 	    /usr/bin/python3 tests/run-pcaps.py --bin $(BUILD)/walletwatch pcaps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    /usr/bin/python3 tests/run-live.py $(BUILD)/walletwatch
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    /usr/bin/python3 tests/run-workers.py --bin $(BUILD)/walletwatch --owner-tool $(BUILD)/tools/ww-owner \
+	    --no-live --corpus $(CORPUS) pcaps
 
 $(BUILD)/walletwatch-bin: $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a
 	$(CC) $(ALL_LDFLAGS) -o $(BUILD)/walletwatch $(SENSOR_OBJ) $(BUILD)/libwalletwatch.a $(DEPLIBS)
