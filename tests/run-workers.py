@@ -210,6 +210,22 @@ def read_lines(path):
         return [json.loads(line) for line in f]
 
 
+def stop_live(p):
+    """SIGINT to a live run: it must exit 0 within 20 s, without a sanitizer report."""
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise Fail("no exit 20 s after SIGINT")
+    err = err.decode("utf-8", "replace")
+    if p.returncode != 0:
+        raise Fail("exit status %d: %s" % (p.returncode, err.strip()[:300]))
+    for mark in SANITIZER_MARKS:
+        if mark in err:
+            raise Fail("sanitizer report: %s" % mark)
+
+
 def check_live(binary, workers):
     with tempfile.TemporaryDirectory() as tmp:
         eve = os.path.join(tmp, "eve.json")
@@ -226,18 +242,7 @@ def check_live(binary, workers):
                 p.send_signal(signal.SIGHUP)
                 time.sleep(0.5)
         time.sleep(0.5)
-        p.send_signal(signal.SIGINT)
-        try:
-            _, err = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            raise Fail("no exit 20 s after SIGINT")
-        err = err.decode("utf-8", "replace")
-        if p.returncode != 0:
-            raise Fail("exit status %d: %s" % (p.returncode, err.strip()[:300]))
-        for mark in SANITIZER_MARKS:
-            if mark in err:
-                raise Fail("sanitizer report: %s" % mark)
+        stop_live(p)
         if not os.path.exists(eve):
             raise Fail("events file not reopened after SIGHUP")
         evs = read_lines(eve + ".1") + read_lines(eve)
@@ -313,14 +318,7 @@ def check_live_shared(binary, pcaps_dir):
         subprocess.run(["tcpreplay", "-q", "-i", "lo", "--multiplier", "200", pcap],
                        capture_output=True, check=True)
         time.sleep(1)
-        p.send_signal(signal.SIGINT)
-        try:
-            _, err = p.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            raise Fail("no exit 20 s after SIGINT")
-        if p.returncode != 0:
-            raise Fail("exit status %d: %s" % (p.returncode, err.decode("utf-8", "replace")[:300]))
+        stop_live(p)
         alerts = [e for e in read_lines(eve) if e["event_type"] == "alert"
                   and e["alert"]["signature_id"] == 9101110]
         if len(alerts) != 1:
