@@ -114,6 +114,7 @@ struct thr_table {
     struct thr_state *free_list; /* shared: entries freed, linked by hnext */
     struct thr_state *pool;      /* shared: entries never used */
     size_t pool_left;
+    size_t mapped;               /* shared: bytes of the mapping */
 };
 
 struct threshold_ctx {
@@ -272,8 +273,7 @@ static void table_enter(struct thr_table *tab, const struct share_order *o, int6
 {
     if (!tab->shared)
         return;
-    share_order_wait(o);
-    shared_lock(&tab->lock);
+    shared_lock_in_order(&tab->lock, o);
     expire_some(tab, now);
 }
 
@@ -1038,13 +1038,6 @@ static void table_free(struct thr_table *tab)
     free(tab);
 }
 
-/* The shared mapping: the table, its buckets, then every entry the memcap allows. */
-static size_t shared_bytes(uint32_t nbuckets, size_t entries)
-{
-    return sizeof(struct thr_table) + nbuckets * sizeof(struct thr_state *) +
-           entries * sizeof(struct thr_state);
-}
-
 struct thr_table *threshold_table_new_shared(uint64_t memcap)
 {
     uint32_t nbuckets = buckets_for(memcap);
@@ -1052,12 +1045,15 @@ struct thr_table *threshold_table_new_shared(uint64_t memcap)
                         ? memcap - nbuckets * sizeof(struct thr_state *)
                         : 0;
     size_t entries = (size_t)(room / sizeof(struct thr_state));
-    size_t bytes = shared_bytes(nbuckets, entries);
+    /* the table, its buckets, then every entry the memcap allows */
+    size_t bytes = sizeof(struct thr_table) + nbuckets * sizeof(struct thr_state *) +
+                   entries * sizeof(struct thr_state);
     void *m = shared_map(bytes); /* pages are taken only as entries are used */
     if (!m)
         return NULL;
     struct thr_table *tab = m; /* zero-filled */
     tab->shared = true;
+    tab->mapped = bytes;
     tab->mem.limit = memcap;
     tab->nbuckets = nbuckets;
     tab->buckets = (struct thr_state **)(tab + 1);
@@ -1080,9 +1076,7 @@ void threshold_table_free(struct thr_table *tab)
         table_free(tab);
         return;
     }
-    size_t entries = (size_t)(tab->pool - (struct thr_state *)(tab->buckets + tab->nbuckets)) +
-                     tab->pool_left;
-    shared_unmap(tab, shared_bytes(tab->nbuckets, entries)); /* in this process */
+    shared_unmap(tab, tab->mapped); /* in this process */
 }
 
 struct threshold_ctx *threshold_new(uint64_t memcap, struct thr_table *shared)

@@ -35,9 +35,9 @@ void policy_shared_free(struct policy_shared *s)
     shared_unmap(s, sizeof(*s));
 }
 
-struct caller_state *policy_shared_callers(struct policy_shared *s, size_t n)
+struct caller_state *policy_shared_callers(struct policy_shared *s)
 {
-    return n <= POLICY_MAX_CALLERS_LIMIT ? s->callers : NULL;
+    return s->callers;
 }
 
 struct asset_window *policy_shared_window(struct policy_shared *s, const char *name)
@@ -57,9 +57,9 @@ struct asset_window *policy_shared_window(struct policy_shared *s, const char *n
     return w;
 }
 
-void policy_shared_lock(struct policy_shared *s)
+void policy_shared_lock(struct policy_shared *s, const struct share_order *o)
 {
-    shared_lock(&s->lock);
+    shared_lock_in_order(&s->lock, o);
 }
 
 void policy_shared_unlock(struct policy_shared *s)

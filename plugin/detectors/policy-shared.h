@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "../util/share-order.h"
 #include "policy-state.h"
 
 #define POLICY_SHARED_ASSETS 64 /* assets with a window; more keep their own */
@@ -24,12 +25,14 @@ struct policy_shared;
 struct policy_shared *policy_shared_new(void);
 /* Unmaps it in the calling process. */
 void policy_shared_free(struct policy_shared *s);
-/* The first n caller entries (n <= POLICY_MAX_CALLERS_LIMIT). */
-struct caller_state *policy_shared_callers(struct policy_shared *s, size_t n);
+/* The caller table: POLICY_MAX_CALLERS_LIMIT entries, of which a policy uses
+ * its first max_callers (rounded up to a power of two). */
+struct caller_state *policy_shared_callers(struct policy_shared *s);
 /* The window of asset name (claimed at its first use; a reloaded policy
  * finds its sends again), or NULL when every slot is taken. */
 struct asset_window *policy_shared_window(struct policy_shared *s, const char *name);
-void policy_shared_lock(struct policy_shared *s);
+/* Waits for the other workers' earlier frames (o: share-order.h), then locks. */
+void policy_shared_lock(struct policy_shared *s, const struct share_order *o);
 void policy_shared_unlock(struct policy_shared *s);
 
 #endif

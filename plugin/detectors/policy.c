@@ -881,11 +881,8 @@ void policy_free(struct policy *p)
 
 void policy_share(struct policy *p, struct policy_shared *sh)
 {
-    struct caller_state *tab = policy_shared_callers(sh, p->tab_size);
-    if (!tab)
-        return;
-    free(p->tab);
-    p->tab = tab;
+    free(p->tab); /* tab_size <= POLICY_MAX_CALLERS_LIMIT: max_callers is checked at load */
+    p->tab = policy_shared_callers(sh);
     p->sh = sh;
     for (size_t i = 0; i < p->nassets; i++) {
         struct asset_rule *a = &p->assets[i];
@@ -1238,10 +1235,8 @@ void policy_on_call(struct policy *p, const struct flow *f, const struct wallet_
     check_home(p, c, out);
     check_caller(p, c, out);
     check_hours(p, c, now, out);
-    if (p->sh) { /* the rest counts with the other workers, in capture order */
-        share_order_wait(o);
-        policy_shared_lock(p->sh);
-    }
+    if (p->sh) /* the rest counts with the other workers, in capture order */
+        policy_shared_lock(p->sh, o);
     check_rates(p, c, now, out);
     if (c->cls == WALLET_CLASS_SEND && c->outcome != WALLET_OUTCOME_AUTH_FAILED)
         check_send(p, c, now, out);

@@ -105,8 +105,11 @@ void tamper_free(struct tamper *t)
     free(t);
 }
 
-static void lock(struct tamper *t)
+/* Waits for the other workers' frames before o's (share-order.h), then, for
+ * a shared table, takes its lock: never the other way round. */
+static void lock(struct tamper *t, const struct share_order *o)
 {
+    share_order_wait(o);
     if (t->shared)
         shared_lock(&t->lock);
 }
@@ -274,7 +277,7 @@ bool tamper_find_id(const uint8_t *text, size_t lo, size_t hi, size_t skip_b, si
 
 void tamper_get_stats(struct tamper *t, struct tamper_stats *st)
 {
-    lock(t);
+    lock(t, NULL);
     *st = t->st;
     st->live = t->n;
     unlock(t);
@@ -324,13 +327,6 @@ static bool visible(const struct tamper *t, const struct request *r, const struc
 static const struct request *later(const struct request *a, const struct request *b)
 {
     return a && a->seq > b->seq ? a : b;
-}
-
-/* Waits for the other workers' earlier frames (share-order.h), then takes the lock. */
-static void enter(struct tamper *t, const struct share_order *o)
-{
-    share_order_wait(o);
-    lock(t);
 }
 
 static void copy_span(char *dst, size_t cap, const uint8_t *p, size_t n)
@@ -419,7 +415,7 @@ void tamper_on_text(struct tamper *t, const struct tamper_text *m, const struct 
     size_t n = material_scan_transfers(m->text, m->len, f, MAT_MAX_FINDINGS);
     if (!n)
         return;
-    enter(t, o);
+    lock(t, o);
     expire(t, now->tv_sec);
     for (size_t i = 0; i < n; i++)
         remember(t, m, &f[i], now, o, out);
@@ -481,7 +477,7 @@ void tamper_on_call(struct tamper *t, const struct wallet_call *c, const struct 
 {
     if (c->cls != WALLET_CLASS_SEND || c->outcome == WALLET_OUTCOME_AUTH_FAILED)
         return;
-    enter(t, o);
+    lock(t, o);
     expire(t, now->tv_sec);
     for (size_t i = 0; i < c->ndests; i++) {
         const struct wallet_dest *d = &c->dests[i];

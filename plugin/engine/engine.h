@@ -26,7 +26,6 @@ struct app_ctx {
     struct ww_engine *eng;
 };
 
-struct tamper;
 struct thr_table;
 
 /* State the worker processes of --workers N share (ww_share_new). */

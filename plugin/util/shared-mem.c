@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <sys/mman.h>
 
+#include "share-order.h"
+
 void *shared_map(size_t bytes)
 {
     void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -40,4 +42,10 @@ void shared_lock(pthread_mutex_t *m)
 void shared_unlock(pthread_mutex_t *m)
 {
     pthread_mutex_unlock(m);
+}
+
+void shared_lock_in_order(pthread_mutex_t *m, const struct share_order *o)
+{
+    share_order_wait(o);
+    shared_lock(m);
 }

@@ -18,4 +18,11 @@ bool shared_lock_init(pthread_mutex_t *m);
 void shared_lock(pthread_mutex_t *m);
 void shared_unlock(pthread_mutex_t *m);
 
+struct share_order;
+
+/* Waits for the other workers' frames before o's (share-order.h), then locks
+ * m. Always in this order: a worker that waited while holding the lock would
+ * stop the very workers it waits for. */
+void shared_lock_in_order(pthread_mutex_t *m, const struct share_order *o);
+
 #endif
